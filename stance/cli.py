@@ -1,0 +1,138 @@
+"""The ``stance`` command line: a thin layer over the library.
+
+Every command parses its options, calls one library function and prints what it returns.
+User errors (:class:`stance.errors.StanceError`) become a one-line ``error: ...`` message and
+the exit code documented in ``docs/cli.md``:
+
+* 0: success (``run``: no new shifts, or new shifts without ``--fail-on-new-shift``)
+* 1: ``run --fail-on-new-shift`` found new shifts
+* 2: user error (bad config, unreadable input, malformed YAML)
+* 3: model artifact does not match the installed base encoder
+* 4: unexpected internal error
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stance.errors import StanceError
+
+app = typer.Typer(
+    name="stance",
+    help="Detect shifts in policy stance from dated news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_NEW_SHIFTS = 1
+EXIT_INTERNAL = 4
+
+
+@app.command()
+def run(
+    config: Annotated[Path, typer.Option("--config", "-c", help="TOML config file.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Report folder (overrides the config).")
+    ] = None,
+    fail_on_new_shift: Annotated[
+        bool, typer.Option(help="Exit with code 1 when the run flags shifts not seen before.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Read documents, extract claims, score stance, diff against the baseline, write a report."""
+    from stance.pipeline import run_config
+
+    result = run_config(config, out_dir=out, progress=not quiet)
+    typer.echo(json.dumps(result.summary, indent=2, default=str))
+    if fail_on_new_shift and result.summary.get("shifts_new", 0) > 0:
+        raise typer.Exit(EXIT_NEW_SHIFTS)
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")],
+    out: Annotated[Path, typer.Option(help="Folder for the trained artifact.")],
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    limit: Annotated[
+        int | None, typer.Option(help="Use at most this many training pairs (smoke tests).")
+    ] = None,
+    resume: Annotated[bool, typer.Option(help="Resume from the last checkpoint in OUT.")] = True,
+) -> None:
+    """Fine-tune the stance encoder (LoRA) and fit the scikit-learn head."""
+    from stance.model.train import train as train_model
+
+    info = train_model(data, out, epochs=epochs, seed=seed, limit=limit, resume=resume)
+    typer.echo(json.dumps(info, indent=2, default=str))
+
+
+@app.command()
+def evaluate(
+    data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")] = Path(
+        "../shared/datasets"
+    ),
+    model: Annotated[
+        Path | None, typer.Option(help="Model artifact folder (default: the packaged one).")
+    ] = None,
+    output: Annotated[Path, typer.Option(help="Markdown file to write.")] = Path(
+        "docs/accuracy.md"
+    ),
+    limit: Annotated[
+        int | None, typer.Option(help="Score at most this many rows per test split.")
+    ] = None,
+) -> None:
+    """Score the stance model on each dataset's test split and the contrast set."""
+    from stance.model.evaluate import evaluate as evaluate_model
+
+    result = evaluate_model(data, model_dir=model, output=output, limit=limit)
+    typer.echo(result["markdown"])
+
+
+@app.command()
+def classify(
+    input: Annotated[Path, typer.Option("--input", "-i", help="CSV with columns text,target.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write.")],
+    model: Annotated[
+        Path | None, typer.Option(help="Model artifact folder (default: the packaged one).")
+    ] = None,
+) -> None:
+    """Score (text, target) pairs: adds label, p_favor, p_against, p_neutral."""
+    from stance.model.classify import classify_csv
+
+    frame = classify_csv(input, output, model_dir=model)
+    typer.echo(f"wrote {len(frame)} rows to {output}")
+
+
+@app.command("evaluate-attribution")
+def evaluate_attribution(
+    polnear: Annotated[Path, typer.Option(help="PolNeAR folder (data/<split>/text, ...).")],
+    split: Annotated[str, typer.Option(help="Split name, e.g. dev.")] = "dev",
+    limit: Annotated[int | None, typer.Option(help="Score at most this many articles.")] = None,
+) -> None:
+    """Score claim extraction and attribution against PolNeAR's gold annotations."""
+    from stance.extract.evaluate import evaluate_polnear, format_table
+
+    metrics = evaluate_polnear(polnear, split=split, limit=limit)
+    typer.echo(format_table(metrics))
+    typer.echo(json.dumps(metrics))
+
+
+def main() -> None:
+    """Entry point: run the app and turn user errors into one-line messages."""
+    try:
+        app()
+    except StanceError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

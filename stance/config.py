@@ -1,0 +1,112 @@
+"""The run config: one TOML file whose keys map one-to-one to :func:`stance.pipeline.run`'s
+keyword arguments.
+
+Paths are relative to the config file. A path written ``stance:NAME`` names a file shipped
+inside the package (``stance/data/NAME``), e.g. ``stance:codebook.yaml``.
+
+Example::
+
+    documents = ["articles/"]
+    codebook = "stance:codebook.yaml"
+    actors = "stance:actors.yaml"
+    baseline = ["stance:baselines/us-russia-ukraine-2021-2024.yaml"]
+    out_dir = "../../reports/seed"
+    store = "stance.sqlite"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from stance.errors import ConfigError
+
+PACKAGE_PREFIX = "stance:"
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def resolve_path(value: str | Path, base: Path) -> Path:
+    """Resolve a config path: ``stance:NAME`` is packaged data, others are relative to ``base``."""
+    text = str(value)
+    if text.startswith(PACKAGE_PREFIX):
+        return DATA_DIR / text[len(PACKAGE_PREFIX) :]
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else (base / path)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Settings of one run; every field is a keyword argument of :func:`stance.pipeline.run`.
+
+    Attributes:
+        documents: Files or folders of articles (JSONL, CSV, txt/md with front matter, HTML).
+        codebook: Topic codebook YAML.
+        actors: Actor registry YAML.
+        baseline: Baseline statement files (YAML), scored by the same model.
+        out_dir: Folder the report is written to.
+        store: SQLite store (incremental runs); ``None`` keeps everything in memory.
+        model: Stance model artifact folder; ``None`` uses the packaged model.
+        topic_threshold: Minimum topic-link score for a claim to count toward a topic.
+        governments: Governments to compare (registry ids); empty means all with claims.
+        min_confidence: Shifts below this confidence are not flagged.
+    """
+
+    documents: tuple[Path, ...]
+    codebook: Path = DATA_DIR / "codebook.yaml"
+    actors: Path = DATA_DIR / "actors.yaml"
+    baseline: tuple[Path, ...] = ()
+    out_dir: Path = Path("report")
+    store: Path | None = None
+    model: Path | None = None
+    topic_threshold: float = 0.45
+    governments: tuple[str, ...] = ()
+    min_confidence: float = 0.5
+    source: Path | None = field(default=None, compare=False)
+
+    def as_kwargs(self) -> dict[str, Any]:
+        """The fields as keyword arguments for :func:`stance.pipeline.run`."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "source"}
+
+
+_PATH_KEYS = {"codebook", "actors", "out_dir", "store", "model"}
+_PATH_LIST_KEYS = {"documents", "baseline"}
+
+
+def load_config(path: str | Path) -> RunConfig:
+    """Read a TOML run config.
+
+    Raises:
+        ConfigError: The file is missing, is not valid TOML, or has unknown or missing keys.
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file; pass an existing TOML file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax") from None
+    known = {f.name for f in fields(RunConfig)} - {"source"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown key(s) {', '.join(unknown)}; valid keys are {', '.join(sorted(known))}"
+        )
+    if "documents" not in raw:
+        raise ConfigError(f"{path}: missing key 'documents'; list the article files or folders")
+    base = path.resolve().parent
+    kwargs: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _PATH_LIST_KEYS:
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+                raise ConfigError(f"{path}: '{key}' must be a path or a list of paths")
+            kwargs[key] = tuple(resolve_path(v, base) for v in items)
+        elif key in _PATH_KEYS:
+            kwargs[key] = None if value in ("", None) else resolve_path(value, base)
+        elif key == "governments":
+            kwargs[key] = tuple(value)
+        else:
+            kwargs[key] = value
+    return RunConfig(**kwargs, source=path)

@@ -1,0 +1,115 @@
+"""The diff on the made-up Norland case: every change type, no model involved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from stance.diff import classify_change, describe_duration, detect_shifts
+from stance.timeline import Pooled, build_timeline
+from tests.synthetic import load_documents, load_scored
+
+
+@pytest.fixture(scope="module")
+def shifts():
+    docs = load_documents()
+    claims, scores = load_scored()
+    timeline = build_timeline(claims, scores, docs)
+    before = timeline[timeline["administration"] == "varga"]
+    after = timeline[timeline["administration"] == "brandt"]
+    return {
+        s.topic: s
+        for s in detect_shifts(
+            before,
+            after,
+            names={"norland-executive": "Norland executive"},
+            before_period="Varga administration",
+            after_period="Brandt administration",
+            min_confidence=0.3,
+        )
+    }
+
+
+def test_each_change_type_is_flagged_on_its_topic(shifts):
+    assert {t: s.change for t, s in shifts.items()} == {
+        "norland-carbon-tax": "reversal",
+        "norland-nuclear-power": "softening",
+        "norland-border-fence": "hardening",
+        "norland-trade-pact": "new",
+        "norland-fishing-quotas": "dropped",
+    }
+
+
+def test_unchanged_position_is_not_flagged(shifts):
+    assert "norland-rail-link" not in shifts
+
+
+def test_reversal_carries_then_and_now_evidence(shifts):
+    s = shifts["norland-carbon-tax"]
+    assert (s.before_stance, s.after_stance) == ("favor", "against")
+    assert s.actor_name == "Norland executive"
+    assert all(e.speaker == "Ilona Varga" for e in s.evidence_before)
+    assert all(e.speaker == "Otto Brandt" for e in s.evidence_after)
+    assert s.evidence_after[0].date == dt.date(2023, 2, 1)
+    assert s.after_date == dt.date(2023, 2, 1)
+    assert s.held_since == dt.date(2019, 3, 2)
+    assert s.held_days == (dt.date(2023, 2, 1) - dt.date(2019, 3, 2)).days
+    assert s.confidence > 0.9
+    assert s.before_period == "Varga administration"
+
+
+def test_new_and_dropped_have_one_side_only(shifts):
+    new, dropped = shifts["norland-trade-pact"], shifts["norland-fishing-quotas"]
+    assert new.before_stance == "" and new.after_stance == "favor" and not new.evidence_before
+    assert {e.speaker for e in new.evidence_after} == {"Lena Koss", "Otto Brandt"}
+    assert dropped.after_stance == "" and dropped.before_stance == "against"
+    assert dropped.evidence_before and not dropped.evidence_after
+
+
+def test_confidence_filter_and_order(shifts):
+    docs = load_documents()
+    claims, scores = load_scored()
+    timeline = build_timeline(claims, scores, docs)
+    before = timeline[timeline["administration"] == "varga"]
+    after = timeline[timeline["administration"] == "brandt"]
+    strict = detect_shifts(before, after, min_confidence=0.99)
+    assert {s.topic for s in strict} < set(shifts)
+    confidences = [s.confidence for s in detect_shifts(before, after, min_confidence=0.0)]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_no_drop_without_current_activity():
+    docs = load_documents()
+    claims, scores = load_scored()
+    timeline = build_timeline(claims, scores, docs)
+    before = timeline[timeline["administration"] == "varga"]
+    assert detect_shifts(before, before.iloc[0:0], min_confidence=0.0) == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        (0.8, -0.7, "reversal"),
+        (-0.8, 0.7, "reversal"),
+        (0.8, 0.1, "softening"),
+        (0.9, 0.4, "softening"),
+        (0.0, -0.6, "hardening"),
+        (0.3, 0.8, "hardening"),
+        (0.6, 0.7, None),
+        (0.1, -0.1, None),
+    ],
+)
+def test_classify_change_rules(before, after, expected):
+    def pooled(x):
+        return Pooled(
+            x, 0.1, 2, "favor" if x > 0.25 else "against" if x < -0.25 else "neutral", None, None
+        )
+
+    assert classify_change(pooled(before), pooled(after)) == expected
+
+
+def test_describe_duration():
+    assert describe_duration(3 * 365) == "about 3 years"
+    assert describe_duration(150) == "about 5 months"
+    assert describe_duration(10) == "10 days"
