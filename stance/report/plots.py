@@ -1,0 +1,139 @@
+"""Report figures. One function per figure; each takes data and returns a matplotlib Figure.
+
+Nothing here calls ``plt.show()``; the report writer saves the figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from stance.records import Shift
+
+_SHADES = ("#e8eef7", "#f7ece3", "#e9f4e6", "#f3e8f4", "#f7f4df")
+_CHANGE_COLORS = {
+    "reversal": "#c0392b",
+    "softening": "#d68910",
+    "hardening": "#1f618d",
+    "new": "#117a65",
+    "dropped": "#7f8c8d",
+}
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def plot_topic_timeline(
+    timeline: pd.DataFrame,
+    *,
+    topic: str,
+    periods: pd.DataFrame | None = None,
+    shifts: Sequence[Shift] = (),
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Stance of each government on one topic over time.
+
+    Args:
+        timeline: Claim-level timeline (:func:`stance.timeline.build_timeline`).
+        topic: Topic id to draw.
+        periods: Administration periods to shade: columns ``name, start, end`` (``end`` may be
+            empty for an open period).
+        shifts: Flagged shifts; those on ``topic`` are marked at their ``after_date``.
+        title: Axes title (default: the topic id).
+        ax: Axes to draw on (default: a new Figure).
+
+    Returns:
+        The figure. Each government is one scatter series (label = government name), positions
+        ``p_favor - p_against`` on the y axis.
+    """
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    fig, ax = _axes(ax, (9, 3.6))
+    rows = timeline[timeline["topic"] == topic] if not timeline.empty else timeline
+    if periods is not None and not periods.empty and not rows.empty:
+        lo, hi = pd.Timestamp(min(rows["date"])), pd.Timestamp(max(rows["date"]))
+        for i, p in enumerate(periods.itertuples()):
+            start = pd.Timestamp(p.start)
+            end = pd.Timestamp(p.end) if p.end is not None and not pd.isna(p.end) else hi
+            if end < lo - pd.Timedelta(days=90) or start > hi + pd.Timedelta(days=90):
+                continue
+            ax.axvspan(start, end, color=_SHADES[i % len(_SHADES)], zorder=0, label=None)
+            ax.annotate(
+                p.name, (max(start, lo - pd.Timedelta(days=60)), 1.05), fontsize=7, color="#555"
+            )
+    groups = rows.groupby(
+        rows["government_name"].where(rows["government_name"] != "", rows["actor_name"])
+    )
+    for name, g in groups:
+        sizes = 20 + 60 * g["weight"].to_numpy(dtype=float)
+        ax.scatter(
+            pd.to_datetime(g["date"]), g["position"], s=sizes, label=str(name), alpha=0.8, zorder=3
+        )
+    for s in shifts:
+        if s.topic != topic or s.after_date is None:
+            continue
+        color = _CHANGE_COLORS.get(s.change, "k")
+        ax.axvline(pd.Timestamp(s.after_date), color=color, linestyle="--", linewidth=1.2, zorder=2)
+        ax.annotate(
+            f"{s.change}: {s.actor_name}",
+            (pd.Timestamp(s.after_date), -1.0),
+            rotation=90,
+            fontsize=7,
+            color=color,
+            ha="right",
+            va="bottom",
+        )
+    ax.axhline(0, color="#999", linewidth=0.6)
+    ax.set_ylim(-1.15, 1.2)
+    ax.set_yticks([-1, 0, 1], ["against", "neutral", "favor"])
+    ax.set_ylabel("position")
+    ax.set_title(title or topic, fontsize=10)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
+    if len(groups):
+        ax.legend(loc="upper right", fontsize=7, frameon=False)
+    return fig
+
+
+def plot_heatmap(
+    matrix: pd.DataFrame, *, title: str = "Current position", ax: Axes | None = None
+) -> Figure:
+    """Actor × topic heatmap of positions in [-1, 1] (red against, blue favor).
+
+    Args:
+        matrix: Rows are actors, columns topics, values positions (NaN where nothing was said).
+        title: Axes title.
+        ax: Axes to draw on (default: a new Figure).
+    """
+    import numpy as np
+
+    height = 1.2 + 0.45 * max(len(matrix.index), 1)
+    fig, ax = _axes(ax, (2.5 + 1.3 * max(len(matrix.columns), 1), height))
+    values = matrix.to_numpy(dtype=float) if matrix.size else np.zeros((0, 0))
+    image = ax.imshow(np.ma.masked_invalid(values), cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
+    ax.set_xticks(
+        range(len(matrix.columns)),
+        [str(c) for c in matrix.columns],
+        rotation=30,
+        ha="right",
+        fontsize=8,
+    )
+    ax.set_yticks(range(len(matrix.index)), [str(i) for i in matrix.index], fontsize=8)
+    for (i, j), v in np.ndenumerate(values):
+        if not np.isnan(v):
+            ax.text(j, i, f"{v:+.2f}", ha="center", va="center", fontsize=7)
+    ax.set_title(title, fontsize=10)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="against ← position → favor")
+    return fig

@@ -1,0 +1,115 @@
+"""Stance scoring stage: link claims to topics and score the linked (claim, topic) pairs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from stance.records import StanceScore
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from stance.codebook import Codebook
+    from stance.records import Claim
+    from stance.topics import Embedder
+
+
+class PairClassifier(Protocol):
+    """The stance model's inference contract (see :class:`stance.model.StanceModel`)."""
+
+    classes_: Sequence[str]
+
+    def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray: ...
+
+
+def score_claims(
+    claims: Sequence[Claim],
+    contexts: Sequence[str],
+    *,
+    codebook: Codebook,
+    model: PairClassifier,
+    embedder: Embedder,
+    threshold: float,
+    pinned: Mapping[str, str] | None = None,
+    overrides: Mapping[str, str] | None = None,
+    topics: Sequence[str] | None = None,
+) -> list[StanceScore]:
+    """Link each claim to the codebook's topics and score stance where it is linked.
+
+    Every (claim, topic) pair gets a row, so a store can remember that it was looked at: pairs
+    below ``threshold`` get an empty ``label`` and zero probabilities.
+
+    Args:
+        claims: Claims to score.
+        contexts: The text each claim is judged on (:func:`stance.topics.claim_context`).
+        codebook: Topic codebook; the stance target is each topic's proposition.
+        model: Stance classifier over (text, target) pairs.
+        embedder: Sentence embedder for topic linking.
+        threshold: Minimum link score.
+        pinned: Claim id -> topic id for claims whose topic is known (baseline statements):
+            they are linked to that topic only, with score 1.
+        overrides: Claim id -> analyst label, which replaces the model's label.
+        topics: Only these topic ids (default: all).
+
+    Returns:
+        One :class:`StanceScore` per claim and topic.
+    """
+    from stance.topics import link_topics
+
+    pinned = pinned or {}
+    overrides = overrides or {}
+    chosen = [t for t in codebook.topics if topics is None or t.id in topics]
+    free = [i for i, c in enumerate(claims) if c.id not in pinned]
+    links = {}
+    if free and chosen:
+        matrix = link_topics(
+            [contexts[i] for i in free], _Subset(codebook, chosen), embedder=embedder
+        )
+        for row, i in enumerate(free):
+            for j, topic in enumerate(chosen):
+                links[(i, topic.id)] = float(matrix[row, j])
+    for i, claim in enumerate(claims):
+        if claim.id in pinned:
+            for topic in chosen:
+                links[(i, topic.id)] = 1.0 if topic.id == pinned[claim.id] else 0.0
+    todo = [(i, t) for (i, t), s in links.items() if s >= threshold]
+    probs = {}
+    if todo:
+        by_id = {t.id: t for t in chosen}
+        p = model.predict_proba(
+            [contexts[i] for i, _ in todo], [by_id[t].proposition for _, t in todo]
+        )
+        cls = list(model.classes_)
+        for k, key in enumerate(todo):
+            probs[key] = {c: float(p[k, cls.index(c)]) for c in ("favor", "against", "neutral")}
+    out = []
+    for (i, topic), link in sorted(links.items()):
+        claim = claims[i]
+        pr = probs.get((i, topic))
+        if pr is None:
+            out.append(StanceScore(claim.id, topic, round(link, 4), "", 0.0, 0.0, 0.0))
+            continue
+        override = overrides.get(claim.id)
+        label = override or max(pr, key=pr.get)
+        out.append(
+            StanceScore(
+                claim_id=claim.id,
+                topic=topic,
+                topic_score=round(link, 4),
+                label=label,
+                p_favor=round(pr["favor"], 4),
+                p_against=round(pr["against"], 4),
+                p_neutral=round(pr["neutral"], 4),
+                override=override,
+            )
+        )
+    return out
+
+
+class _Subset:
+    """A view of a codebook restricted to some topics (for :func:`link_topics`)."""
+
+    def __init__(self, codebook: Codebook, topics: Sequence[object]):
+        self.topics = tuple(topics)
+        self.name = getattr(codebook, "name", "")

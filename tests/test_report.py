@@ -1,0 +1,129 @@
+"""Report writing and figures on the made-up Norland case (no model involved)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pandas as pd
+import pytest
+
+from stance.diff import detect_shifts
+from stance.report.plots import plot_heatmap, plot_topic_timeline
+from stance.report.render import SHIFT_COLUMNS, ReportData, md_escape, write_report
+from stance.timeline import build_timeline
+from tests.synthetic import load_documents, load_scored
+
+PERIODS = pd.DataFrame(
+    [
+        {"name": "Varga administration", "start": "2019-01-15", "end": "2023-01-15"},
+        {"name": "Brandt administration", "start": "2023-01-15", "end": None},
+    ]
+)
+EVIL = 'Fine <script>alert("x")</script> and <img src=x onerror=alert(1)> | pipes'
+
+
+@pytest.fixture(scope="module")
+def case():
+    docs = load_documents()
+    claims, scores = load_scored()
+    # one quote carries markup: it must be shown as text everywhere
+    claims[0] = dataclasses.replace(claims[0], text=EVIL)
+    scores[0] = dataclasses.replace(scores[0], claim_id=claims[0].id)
+    timeline = build_timeline(claims, scores, docs)
+    timeline["government_name"] = "Norland executive"
+    before = timeline[timeline["administration"] == "varga"]
+    after = timeline[timeline["administration"] == "brandt"]
+    shifts = detect_shifts(
+        before, after, names={"norland-executive": "Norland executive"}, min_confidence=0.3
+    )
+    return timeline, shifts
+
+
+def _data(timeline, shifts):
+    claims = timeline.rename(columns={"label": "stance"}).assign(hedged=False)
+    heat = pd.DataFrame({"carbon tax": [-0.9], "trade pact": [0.8]}, index=["Norland executive"])
+    summary = {
+        "generated": "2026-01-01T00:00:00+00:00",
+        "stance_version": "test",
+        "model": {"name": "m", "sha256": "0" * 64},
+        "codebook": {"name": "c", "version": "1", "sha256": "1" * 64},
+        "actors": {"name": "a", "version": "1", "sha256": "2" * 64},
+        "documents": 11,
+        "documents_new": 11,
+        "documents_skipped": 0,
+        "documents_rejected": 0,
+        "claims": len(claims),
+        "claims_linked": len(claims),
+        "shifts_new": len(shifts),
+        "min_confidence": 0.3,
+    }
+    return ReportData(
+        title="Norland test report",
+        summary=summary,
+        shifts=shifts,
+        claims=claims,
+        timeline=timeline,
+        periods=PERIODS,
+        topic_labels={"norland-carbon-tax": "Carbon tax"},
+        heatmap=heat,
+        new_shifts={(s.actor, s.topic, s.change) for s in shifts[:1]},
+    )
+
+
+def test_report_files_and_tables(case, tmp_path):
+    timeline, shifts = case
+    paths = write_report(_data(timeline, shifts), tmp_path)
+    for name in ("markdown", "html", "shifts", "claims", "timeline", "run", "heatmap"):
+        assert paths[name].exists(), name
+    table = pd.read_csv(paths["shifts"])
+    assert list(table.columns) == SHIFT_COLUMNS
+    assert set(table["change"]) == {"reversal", "softening", "hardening", "new", "dropped"}
+    assert table["new_since_last_run"].sum() == 1
+    assert json.loads(paths["run"].read_text())["documents"] == 11
+    md = paths["markdown"].read_text()
+    assert "Carbon tax: reversal (favor → against)" in md
+    assert "“has failed families and it will be abolished.”" in md
+    assert "![Actor × topic heatmap](figures/heatmap.png)" in md
+
+
+def test_html_is_self_contained_and_escapes_article_text(case, tmp_path):
+    timeline, shifts = case
+    html = write_report(_data(timeline, shifts), tmp_path)["html"].read_text()
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert html.count('src="data:image/png;base64,') == 1 + timeline["topic"].nunique()
+    assert "http://" not in html.split("<body>")[1] and "https://" not in html.split("<body>")[1]
+
+
+def test_markdown_escapes_cells():
+    assert md_escape("a | b\n<c>") == "a \\| b \\<c\\>"
+
+
+def test_topic_timeline_draws_each_government_and_marks_shifts(case):
+    timeline, shifts = case
+    fig = plot_topic_timeline(timeline, topic="norland-carbon-tax", periods=PERIODS, shifts=shifts)
+    ax = fig.axes[0]
+    series = {
+        c.get_label(): c.get_offsets()
+        for c in ax.collections
+        if c.get_label() == "Norland executive"
+    }
+    points = series["Norland executive"]
+    rows = timeline[timeline["topic"] == "norland-carbon-tax"]
+    assert len(points) == len(rows)
+    assert sorted(points[:, 1].round(3)) == sorted(rows["position"].round(3))
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert len(dashed) == 1  # the reversal
+    assert len(ax.patches) == 2  # both administrations shaded
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["against", "neutral", "favor"]
+
+
+def test_heatmap_shows_values():
+    heat = pd.DataFrame({"t1": [0.5, float("nan")], "t2": [-0.25, 1.0]}, index=["A", "B"])
+    fig = plot_heatmap(heat)
+    ax = fig.axes[0]
+    texts = sorted(t.get_text() for t in ax.texts)
+    assert texts == ["+0.50", "+1.00", "-0.25"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
