@@ -34,6 +34,22 @@ EXIT_NEW_SHIFTS = 1
 EXIT_INTERNAL = 4
 
 
+def _setup_logging(path: Path) -> None:
+    """Log warnings to stderr and everything from INFO up to ``path``."""
+    import logging
+
+    logger = logging.getLogger("stance")
+    logger.setLevel(logging.INFO)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    to_file = logging.FileHandler(path, encoding="utf-8")
+    to_file.setFormatter(fmt)
+    to_stderr = logging.StreamHandler()
+    to_stderr.setLevel(logging.WARNING)
+    to_stderr.setFormatter(fmt)
+    logger.handlers[:] = [to_file, to_stderr]
+
+
 @app.command()
 def run(
     config: Annotated[Path, typer.Option("--config", "-c", help="TOML config file.")],
@@ -44,10 +60,16 @@ def run(
         bool, typer.Option(help="Exit with code 1 when the run flags shifts not seen before.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+    log_file: Annotated[
+        Path | None, typer.Option(help="Log file (default: stance.log in the report folder).")
+    ] = None,
 ) -> None:
     """Read documents, extract claims, score stance, diff against the baseline, write a report."""
+    from stance.config import load_config
     from stance.pipeline import run_config
 
+    out_dir = out or load_config(config).out_dir
+    _setup_logging(log_file or Path(out_dir) / "stance.log")
     result = run_config(config, out_dir=out, progress=not quiet)
     typer.echo(json.dumps(result.summary, indent=2, default=str))
     if fail_on_new_shift and result.summary.get("shifts_new", 0) > 0:
@@ -121,6 +143,45 @@ def evaluate_attribution(
     metrics = evaluate_polnear(polnear, split=split, limit=limit)
     typer.echo(format_table(metrics))
     typer.echo(json.dumps(metrics))
+
+
+@app.command()
+def compare(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Run config (its store is read).")],
+    government: Annotated[str, typer.Option(help="Registry id, e.g. us-executive.")],
+    baseline: Annotated[str, typer.Option(help="Baseline administration id, e.g. biden.")],
+    current: Annotated[str, typer.Option(help="Current administration id, e.g. trump-2.")],
+    output: Annotated[Path | None, typer.Option(help="Write the shifts as CSV here.")] = None,
+    min_confidence: Annotated[float | None, typer.Option(help="Minimum confidence.")] = None,
+) -> None:
+    """Compare two administrations of one government from the store."""
+    from stance.pipeline import compare as compare_store
+
+    frame = compare_store(
+        config,
+        government=government,
+        baseline=baseline,
+        current=current,
+        min_confidence=min_confidence,
+    )
+    if output is not None:
+        frame.to_csv(output, index=False)
+    cols = ["actor_name", "topic", "change", "before_stance", "after_stance", "confidence"]
+    typer.echo(frame[cols].to_string(index=False) if len(frame) else "no shifts")
+
+
+@app.command()
+def export(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Run config (its store is read).")],
+    format: Annotated[str, typer.Option("--format", "-f", help="dna, csv, parquet or graphml.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    table: Annotated[str, typer.Option(help="For csv/parquet: claims or timeline.")] = "claims",
+) -> None:
+    """Export claims, timelines or the actor-topic network for other tools."""
+    from stance.pipeline import export as export_store
+
+    path = export_store(config, format=format, output=output, table=table)
+    typer.echo(f"wrote {path}")
 
 
 def main() -> None:

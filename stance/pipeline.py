@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from stance.codebook import Codebook
     from stance.registry import ActorRegistry
     from stance.store import Store
+    from stance.timeline import Names
 
 log = logging.getLogger("stance")
 
@@ -467,7 +468,6 @@ def run(
     from stance.ingest import iter_documents
     from stance.registry import ActorRegistry
     from stance.store import Store
-    from stance.timeline import Names, build_timeline
 
     started = time.perf_counter()
     book = Codebook.load(codebook)
@@ -540,26 +540,10 @@ def run(
             counts=counts,
             progress=progress,
         )
-        scores = [
-            s
-            for s in db.scores(model_id=model_id, topic_hashes=topic_hashes, linked_only=False)
-            if s.claim_id in {c.id for c in claims}
-        ]
-        linked_ids = {s.claim_id for s in scores if s.label}
-        docs = {d.id: d for d in db.documents({c.doc_id for c in claims if c.id in linked_ids})}
-        names = Names(
-            actors={c.actor: registry.display_name(c.actor) for c in claims if c.actor},
-            governments={
-                g: registry.government_name(g) for g in {c.government for c in claims} if g
-            },
-            administrations={
-                a.id: a.name
-                for g in {c.government for c in claims}
-                if g
-                for a in registry.administrations(g)
-            },
+        scores, timeline, names = _timeline(
+            db, claims, registry=registry, model_id=model_id, topic_hashes=topic_hashes
         )
-        timeline = build_timeline(claims, scores, docs, names=names)
+        linked_ids = {sc.claim_id for sc in scores if sc.label}
         shifts = compare_governments(
             timeline, registry, governments=governments, min_confidence=min_confidence
         )
@@ -604,6 +588,17 @@ def run(
             "seconds": round(time.perf_counter() - started, 2),
         }
         db.finish_run(run_id, summary)
+        log.info(
+            "run %s: %d documents (%d new, %d unchanged, %d rejected), %d claims, %d shifts (%d new)",
+            run_id,
+            summary["documents"],
+            summary["documents_new"],
+            summary["documents_skipped"],
+            summary["documents_rejected"],
+            summary["claims"],
+            summary["shifts"],
+            summary["shifts_new"],
+        )
 
     act_names = dict(names.actors)
     claims_df = claims_frame(claims, scores, names=act_names)
@@ -636,6 +631,163 @@ def run(
             out,
         )
     return result
+
+
+def _timeline(
+    db: Store,
+    claims: Sequence[Claim],
+    *,
+    registry: ActorRegistry,
+    model_id: str,
+    topic_hashes: dict[str, str],
+) -> tuple[list[StanceScore], pd.DataFrame, Names]:
+    """The stored scores of ``claims`` and the claim-level timeline built from them."""
+    from stance.timeline import Names, build_timeline
+
+    ids = {c.id for c in claims}
+    scores = [
+        sc
+        for sc in db.scores(model_id=model_id, topic_hashes=topic_hashes, linked_only=False)
+        if sc.claim_id in ids
+    ]
+    linked = {sc.claim_id for sc in scores if sc.label}
+    docs = {d.id: d for d in db.documents({c.doc_id for c in claims if c.id in linked})}
+    governments = {c.government for c in claims if c.government}
+    names = Names(
+        actors={c.actor: registry.display_name(c.actor) for c in claims if c.actor},
+        governments={g: registry.government_name(g) for g in governments},
+        administrations={a.id: a.name for g in governments for a in registry.administrations(g)},
+    )
+    return scores, build_timeline(claims, scores, docs, names=names), names
+
+
+def compare(
+    config: str | Path,
+    *,
+    government: str,
+    baseline: str,
+    current: str,
+    min_confidence: float | None = None,
+) -> pd.DataFrame:
+    """Compare two administrations of a government from the store of a run config.
+
+    Args:
+        config: The run config whose store, codebook, registry and model are used (run
+            ``stance run`` first to fill the store).
+        government: Registry id of the government (e.g. ``us-executive``).
+        baseline: Registry id of the baseline administration (e.g. ``biden``).
+        current: Registry id of the current administration (e.g. ``trump-2``).
+        min_confidence: Minimum confidence (default: the config's).
+
+    Returns:
+        The shifts as a DataFrame (:data:`stance.report.render.SHIFT_COLUMNS`).
+
+    Raises:
+        ConfigError: Unknown government or administration, or no store yet.
+    """
+    from stance.codebook import Codebook
+    from stance.errors import ConfigError
+    from stance.registry import ActorRegistry
+    from stance.report.render import shifts_frame
+    from stance.store import Store
+
+    cfg = load_config(config)
+    registry = ActorRegistry.load(cfg.actors)
+    admins = {a.id for a in registry.administrations(government)}
+    if not admins:
+        known = ", ".join(sorted(registry.governments))
+        raise ConfigError(f"{cfg.actors}: no government {government!r}; known: {known}")
+    for name in (baseline, current):
+        if name not in admins:
+            raise ConfigError(
+                f"{cfg.actors}: {government} has no administration {name!r}; "
+                f"known: {', '.join(sorted(admins))}"
+            )
+    store_path = cfg.store or (cfg.out_dir / "stance.sqlite")
+    if not Path(store_path).exists():
+        raise ConfigError(f"{store_path}: no store yet; run `stance run --config {config}` first")
+    book = Codebook.load(cfg.codebook)
+    topic_hashes = _topic_hashes(book, not book.examples_frame().empty)
+    model_id = model_identity(cfg.model)["sha256"]
+    with Store.open(store_path) as db:
+        claims = db.claims()
+        _, timeline, _ = _timeline(
+            db, claims, registry=registry, model_id=model_id, topic_hashes=topic_hashes
+        )
+    shifts = compare_governments(
+        timeline,
+        registry,
+        governments=[government],
+        min_confidence=cfg.min_confidence if min_confidence is None else min_confidence,
+        baseline=baseline,
+        current=current,
+    )
+    return shifts_frame(shifts)
+
+
+EXPORT_FORMATS = ("dna", "csv", "parquet", "graphml")
+
+
+def export(config: str | Path, *, format: str, output: str | Path, table: str = "claims") -> Path:
+    """Export what the store of a run config holds, for other tools.
+
+    Args:
+        config: The run config (its store, codebook, registry and model identify the scores).
+        format: ``dna`` (Discourse Network Analyzer statements), ``csv`` or ``parquet`` (of
+            ``table``), or ``graphml`` (actor-topic network for Gephi).
+        output: File to write.
+        table: For csv/parquet: ``claims`` (claims.csv columns) or ``timeline``.
+
+    Returns:
+        The written file.
+    """
+    from stance import export as exp
+    from stance.codebook import Codebook
+    from stance.errors import ConfigError
+    from stance.records import to_frame
+    from stance.registry import ActorRegistry
+    from stance.store import Store
+
+    if format not in EXPORT_FORMATS:
+        raise ConfigError(
+            f"unknown export format {format!r}; use one of {', '.join(EXPORT_FORMATS)}"
+        )
+    if table not in ("claims", "timeline"):
+        raise ConfigError(f"unknown table {table!r}; use claims or timeline")
+    cfg = load_config(config)
+    store_path = cfg.store or (cfg.out_dir / "stance.sqlite")
+    if not Path(store_path).exists():
+        raise ConfigError(f"{store_path}: no store yet; run `stance run --config {config}` first")
+    registry = ActorRegistry.load(cfg.actors)
+    book = Codebook.load(cfg.codebook)
+    labels = {t.id: t.label for t in book.topics}
+    topic_hashes = _topic_hashes(book, not book.examples_frame().empty)
+    model_id = model_identity(cfg.model)["sha256"]
+    with Store.open(store_path) as db:
+        claims = db.claims()
+        scores, timeline, names = _timeline(
+            db, claims, registry=registry, model_id=model_id, topic_hashes=topic_hashes
+        )
+        documents = db.documents_frame()
+    scores_df = to_frame(scores, StanceScore)
+    if format == "dna":
+        return exp.export_dna(
+            to_frame(claims, Claim),
+            scores_df,
+            documents,
+            output,
+            topic_labels=labels,
+            government_names=dict(names.governments),
+        )
+    if format == "graphml":
+        actor_names = {**dict(names.actors), **dict(names.governments)}
+        return exp.export_graphml(
+            to_frame(claims, Claim), scores_df, output, actor_names=actor_names, topic_labels=labels
+        )
+    frame = (
+        claims_frame(claims, scores, names=dict(names.actors)) if table == "claims" else timeline
+    )
+    return exp.export_table(frame, output, format=format)
 
 
 def _unregistered(claims: Sequence[Claim], registry: ActorRegistry) -> list[dict[str, Any]]:

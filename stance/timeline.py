@@ -102,6 +102,9 @@ def build_timeline(
 
     names = names or Names({}, {}, {})
     by_id = {c.id: c for c in claims}
+    sentence = {
+        c.id: c.sentence_start if c.sentence_start is not None else c.start_char for c in by_id.values()
+    }
     rows = []
     for s in scores:
         claim = by_id.get(s.claim_id)
@@ -149,6 +152,12 @@ def build_timeline(
         )
     frame = pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
     if not frame.empty:
+        # a quoted fragment inside a reported clause is one statement, not two: per sentence,
+        # speaker and topic keep the longest claim
+        frame["_len"] = frame["end_char"] - frame["start_char"]
+        frame["_sent"] = [sentence.get(c) for c in frame["claim_id"]]
+        frame = frame.sort_values("_len", ascending=False, kind="stable")
+        frame = frame.drop_duplicates(["doc_id", "_sent", "actor", "topic"]).drop(columns=["_len", "_sent"])
         frame["date"] = pd.to_datetime(frame["date"]).dt.date
         frame = frame.sort_values(["date", "doc_id", "start_char"], kind="stable")
     return frame.reset_index(drop=True)

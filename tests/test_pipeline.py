@@ -1,0 +1,175 @@
+"""End to end on the seed article with the real packaged models: the analyst's expectations."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+import stance
+from stance.cli import app
+from stance.config import DATA_DIR
+from stance.pipeline import CLAIM_COLUMNS, run_config
+
+SHIFT_CONTRACT = [
+    "actor",
+    "topic",
+    "change",
+    "before_stance",
+    "after_stance",
+    "before_date",
+    "after_date",
+    "confidence",
+    "evidence_before",
+    "evidence_after",
+]
+CLAIM_CONTRACT = [
+    "doc_id",
+    "actor",
+    "speaker_text",
+    "topic",
+    "text",
+    "start_char",
+    "end_char",
+    "stance",
+    "p_favor",
+    "p_against",
+    "p_neutral",
+    "date",
+]
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory, fixtures):
+    out = tmp_path_factory.mktemp("seed")
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(
+        app,
+        ["run", "--config", str(fixtures / "seed" / "stance.toml"), "--out", str(out), "--quiet"],
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _shift(shifts, actor, topic):
+    rows = shifts[(shifts["actor"] == actor) & (shifts["topic"] == topic)]
+    return rows.iloc[0] if len(rows) else None
+
+
+def test_report_files_follow_the_contract(seed):
+    for name in (
+        "report.md",
+        "report.html",
+        "shifts.csv",
+        "claims.csv",
+        "run.json",
+        "figures/heatmap.png",
+    ):
+        assert (seed / name).exists(), name
+    shifts = pd.read_csv(seed / "shifts.csv")
+    claims = pd.read_csv(seed / "claims.csv", keep_default_na=False)
+    assert list(shifts.columns[: len(SHIFT_CONTRACT)]) == SHIFT_CONTRACT or set(
+        SHIFT_CONTRACT
+    ) <= set(shifts.columns)
+    assert set(CLAIM_CONTRACT) <= set(claims.columns)
+    assert set(shifts["change"]) <= {"reversal", "softening", "hardening", "new", "dropped"}
+    assert set(claims["stance"]) <= {"favor", "against", "neutral", ""}
+
+
+def test_us_nato_membership_reversed_with_trump_and_hegseth_as_now_evidence(seed):
+    shifts = pd.read_csv(seed / "shifts.csv")
+    s = _shift(shifts, "us-executive", "ukraine-nato-membership")
+    assert s is not None, shifts[["actor", "topic", "change"]]
+    assert (s["change"], s["before_stance"], s["after_stance"]) == ("reversal", "favor", "against")
+    assert "Donald Trump" in s["evidence_after"] and "Pete Hegseth" in s["evidence_after"]
+    assert (
+        "Ukraine’s future is in NATO" in s["evidence_before"]
+        or "Ukraine's future is in NATO" in s["evidence_before"]
+    )
+    assert s["confidence"] >= 0.5
+    assert s["after_date"] == "2025-02-12"
+
+
+def test_kyiv_full_participation_reversed_or_softened(seed):
+    shifts = pd.read_csv(seed / "shifts.csv")
+    s = _shift(shifts, "us-executive", "kyiv-full-participant")
+    assert s is not None and s["change"] in ("reversal", "softening", "dropped")
+    assert s["before_stance"] == "favor"
+
+
+def test_russia_nato_position_not_flagged(seed):
+    shifts = pd.read_csv(seed / "shifts.csv")
+    assert _shift(shifts, "russian-government", "ukraine-nato-membership") is None
+
+
+def test_attributions_on_the_seed(seed):
+    claims = pd.read_csv(seed / "claims.csv", keep_default_na=False)
+
+    def speaker_of(fragment):
+        rows = claims[claims["text"].str.contains(fragment, regex=False)]
+        assert len(rows), fragment
+        return set(rows["actor"])
+
+    assert speaker_of("I don’t think it’s practical to have it, personally") == {"donald-trump"}
+    assert speaker_of("NATO membership was unrealistic for Ukraine") == {"pete-hegseth"}
+    assert "volodymyr-zelenskyy" in speaker_of("a meaningful conversation")
+    past = claims[claims["text"].str.contains("full participant", regex=False)].iloc[0]
+    assert past["administration"] == "biden" and past["date"] < "2025-01-20"
+
+
+def test_offsets_point_into_the_article(seed, fixtures):
+    from stance.ingest import read_documents
+
+    doc = read_documents([fixtures / "seed" / "articles"]).documents[0]
+    claims = pd.read_csv(seed / "claims.csv", keep_default_na=False)
+    mine = claims[claims["doc_id"] == doc.id]
+    assert len(mine) >= 10
+    for row in mine.itertuples():
+        assert doc.text[row.start_char : row.end_char] == row.text
+
+
+def test_run_json_records_identity_and_counts(seed):
+    summary = json.loads((seed / "run.json").read_text())
+    assert summary["documents"] == 1 and summary["documents_rejected"] == 0
+    assert len(summary["model"]["sha256"]) == 64
+    assert len(summary["codebook"]["sha256"]) == 64 and len(summary["actors"]["sha256"]) == 64
+    assert summary["stance_version"] == stance.__version__
+
+
+def test_second_run_does_no_work_and_new_article_only_processes_it(tmp_path, fixtures):
+    articles = tmp_path / "articles"
+    shutil.copytree(fixtures / "seed" / "articles", articles)
+    config = tmp_path / "stance.toml"
+    config.write_text(
+        (fixtures / "seed" / "stance.toml").read_text().replace('"articles/"', f'"{articles}"')
+    )
+    first = run_config(config, out_dir=tmp_path / "out", progress=False)
+    assert first.summary["documents_new"] == 1
+    again = run_config(config, out_dir=tmp_path / "out", progress=False)
+    assert (again.summary["documents_new"], again.summary["documents_skipped"]) == (0, 1)
+    assert again.summary["model_loaded"] is False and again.summary["pairs_scored"] == 0
+    assert again.summary["shifts_new"] == 0
+    assert len(again.shifts) == len(first.shifts)
+    (articles / "later.md").write_text(
+        "---\ndate: 2025-03-01\ntitle: Later\n---\n"
+        "\u201cUkraine will never join NATO,\u201d Defense Secretary Pete Hegseth said on Saturday.\n"
+    )
+    (articles / "broken.md").write_bytes(b"---\ndate: 2025-03-02\n---\nCaf\xe9 \xff\xfe text\n")
+    third = run_config(config, out_dir=tmp_path / "out", progress=False)
+    assert (third.summary["documents_new"], third.summary["documents_skipped"]) == (1, 1)
+    assert third.summary["documents_rejected"] == 1
+    assert "broken.md" in third.summary["rejected"][0]["source"]
+    assert "UTF-8" in third.summary["rejected"][0]["reason"]
+
+
+def test_python_api_returns_frames(tmp_path, fixtures):
+    result = stance.run(
+        documents=[fixtures / "seed" / "articles"],
+        baseline=[DATA_DIR / "baselines" / "us-russia-ukraine-2021-2024.yaml"],
+    )
+    assert list(result.claims.columns) == CLAIM_COLUMNS
+    assert {"actor", "topic", "change"} <= set(result.shifts.columns)
+    assert not result.timeline.empty and result.paths == {}
