@@ -60,7 +60,7 @@ class RunConfig:
     out_dir: Path = Path("report")
     store: Path | None = None
     model: Path | None = None
-    topic_threshold: float = 0.45
+    topic_threshold: float = 0.55
     governments: tuple[str, ...] = ()
     min_confidence: float = 0.5
     source: Path | None = field(default=None, compare=False)

@@ -436,7 +436,7 @@ def run(
     out_dir: str | Path | None = None,
     store: str | Path | None = None,
     model: str | Path | None = None,
-    topic_threshold: float = 0.45,
+    topic_threshold: float = 0.55,
     governments: Sequence[str] = (),
     min_confidence: float = 0.5,
     progress: bool = False,

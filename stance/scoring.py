@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from stance.topics import Embedder
 
 
+#: Topics whose link score is this close to the claim's best topic are linked too.
+LINK_MARGIN = 0.15
+#: A follow-up claim inherits topics from a claim at most this many characters before it.
+CARRY_CHARS = 400
+#: Score factor for inherited topic links.
+CARRY_DECAY = 0.95
+
+
 class PairClassifier(Protocol):
     """The stance model's inference contract (see :class:`stance.model.StanceModel`)."""
 
@@ -59,16 +67,23 @@ def score_claims(
 
     pinned = pinned or {}
     overrides = overrides or {}
+    contexts = list(contexts)
     chosen = [t for t in codebook.topics if topics is None or t.id in topics]
     free = [i for i, c in enumerate(claims) if c.id not in pinned]
-    links = {}
+    links: dict[tuple[int, str], float] = {}
     if free and chosen:
         matrix = link_topics(
             [contexts[i] for i in free], _Subset(codebook, chosen), embedder=embedder
         )
         for row, i in enumerate(free):
+            best = float(matrix[row].max())
             for j, topic in enumerate(chosen):
-                links[(i, topic.id)] = float(matrix[row, j])
+                score = float(matrix[row, j])
+                # a claim speaks to its best topic and to those nearly as close, not to all
+                links[(i, topic.id)] = (
+                    score if score >= best - LINK_MARGIN else min(score, threshold - 1e-3)
+                )
+        _carry_over(claims, contexts, links, free, chosen, threshold)
     for i, claim in enumerate(claims):
         if claim.id in pinned:
             for topic in chosen:
@@ -105,6 +120,40 @@ def score_claims(
             )
         )
     return out
+
+
+def _carry_over(
+    claims: Sequence[Claim],
+    contexts: list[str],
+    links: dict[tuple[int, str], float],
+    free: Sequence[int],
+    chosen: Sequence[object],
+    threshold: float,
+) -> None:
+    """Let an elliptic follow-up inherit its predecessor's topics.
+
+    "I think probably that's true." links to no topic by itself; said by the same speaker right
+    after a claim about NATO membership, it is about NATO membership too. A claim linked to no
+    topic inherits the topics of the previous claim (same document and speaker, at most
+    :data:`CARRY_CHARS` characters before it) at a slightly lower score, and its context is
+    prefixed with the previous claim's so the stance model sees what "that" refers to.
+    """
+    order = sorted(free, key=lambda i: (claims[i].doc_id, claims[i].start_char))
+    for prev, cur in zip(order, order[1:], strict=False):
+        a, b = claims[prev], claims[cur]
+        if a.doc_id != b.doc_id or (a.actor or a.speaker) != (b.actor or b.speaker):
+            continue
+        if b.start_char - a.end_char > CARRY_CHARS:
+            continue
+        if max(links[(cur, t.id)] for t in chosen) >= threshold:
+            continue
+        inherited = {t.id: links[(prev, t.id)] * CARRY_DECAY for t in chosen}
+        if max(inherited.values()) < threshold:
+            continue
+        for topic_id, score in inherited.items():
+            links[(cur, topic_id)] = max(links[(cur, topic_id)], score)
+        if contexts[prev] not in contexts[cur]:
+            contexts[cur] = f"{contexts[prev]} {contexts[cur]}"
 
 
 class _Subset:

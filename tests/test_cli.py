@@ -1,0 +1,91 @@
+"""The command line: fast help, one-line errors with documented exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from stance.cli import main
+
+
+def _run(args, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["stance", *args])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+def test_help_lists_commands_without_heavy_imports():
+    code = (
+        "import sys\n"
+        "from stance.cli import app\n"
+        "from typer.testing import CliRunner\n"
+        "r = CliRunner().invoke(app, ['--help'])\n"
+        "print(r.output)\n"
+        "print('HEAVY', sorted(m for m in ('torch', 'spacy', 'pandas', 'matplotlib', 'sklearn') if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    for command in (
+        "run",
+        "classify",
+        "evaluate",
+        "train",
+        "compare",
+        "export",
+        "evaluate-attribution",
+    ):
+        assert command in out
+    assert "HEAVY []" in out
+
+
+def test_missing_config_is_a_one_line_user_error(tmp_path, capsys, monkeypatch):
+    code, _, err = _run(
+        ["run", "--config", str(tmp_path / "nope.toml"), "--out", str(tmp_path)],
+        capsys,
+        monkeypatch,
+    )
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "nope.toml" in lines[0]
+
+
+def test_malformed_codebook_names_the_file(tmp_path, capsys, monkeypatch, fixtures):
+    bad = tmp_path / "codebook.yaml"
+    bad.write_text("topics: [\n  - id: x\n")
+    config = tmp_path / "stance.toml"
+    config.write_text(
+        f'documents = ["{fixtures / "synthetic" / "articles.jsonl"}"]\ncodebook = "{bad}"\n'
+    )
+    code, _, err = _run(
+        ["run", "--config", str(config), "--out", str(tmp_path / "out")], capsys, monkeypatch
+    )
+    assert code == 2 and "codebook.yaml" in err and err.startswith("error: ")
+
+
+def test_compare_without_store_says_what_to_do(tmp_path, capsys, monkeypatch, fixtures):
+    config = tmp_path / "stance.toml"
+    config.write_text(
+        f'documents = ["{fixtures / "synthetic" / "articles.jsonl"}"]\n'
+        f'actors = "{fixtures / "synthetic" / "actors.yaml"}"\n'
+        f'codebook = "{fixtures / "synthetic" / "codebook.yaml"}"\nout_dir = "out"\n'
+    )
+    args = [
+        "compare",
+        "--config",
+        str(config),
+        "--government",
+        "norland-executive",
+        "--baseline",
+        "varga",
+        "--current",
+        "brandt",
+    ]
+    code, _, err = _run(args, capsys, monkeypatch)
+    assert code == 2 and "run `stance run --config" in err
+    code, _, err = _run([*args[:-1], "nobody"], capsys, monkeypatch)
+    assert code == 2 and "no administration 'nobody'" in err
