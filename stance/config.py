@@ -51,6 +51,8 @@ class RunConfig:
         topic_threshold: Minimum topic-link score for a claim to count toward a topic.
         governments: Governments to compare (registry ids); empty means all with claims.
         min_confidence: Shifts below this confidence are not flagged.
+        adapt_to_examples: Adapt the stance head to the codebook's favor/against examples
+            (off by default: on the seed it hurt more than it helped; see docs/accuracy.md).
     """
 
     documents: tuple[Path, ...]
@@ -60,9 +62,10 @@ class RunConfig:
     out_dir: Path = Path("report")
     store: Path | None = None
     model: Path | None = None
-    topic_threshold: float = 0.55
+    topic_threshold: float = 0.6
     governments: tuple[str, ...] = ()
     min_confidence: float = 0.5
+    adapt_to_examples: bool = False
     source: Path | None = field(default=None, compare=False)
 
     def as_kwargs(self) -> dict[str, Any]:

@@ -108,9 +108,10 @@ def run_config(
 class _Models:
     """Loads the stance model and the sentence embedder on first use only."""
 
-    def __init__(self, model_dir: Path | None, codebook: Codebook):
+    def __init__(self, model_dir: Path | None, codebook: Codebook, *, adapt: bool = False):
         self.model_dir = model_dir
         self.codebook = codebook
+        self.adapt = adapt
         self._model = None
         self._embedder = None
 
@@ -120,8 +121,8 @@ class _Models:
             from stance.model import StanceModel
 
             model = StanceModel.load(self.model_dir)
-            examples = self.codebook.examples_frame()
-            if hasattr(model, "adapt") and not examples.empty:
+            examples = self.codebook.examples_frame() if self.adapt else None
+            if self.adapt and not examples.empty:
                 model = model.adapt(examples)
             self._model = model
         return self._model
@@ -151,14 +152,16 @@ def model_identity(model_dir: Path | None) -> dict[str, str]:
     }
 
 
-def _topic_hashes(codebook: Codebook, examples_used: bool) -> dict[str, str]:
+def _topic_hashes(codebook: Codebook, adapt: bool) -> dict[str, str]:
+    """A hash per topic of everything its scores depend on (re-score only what changed)."""
+    shared = []
+    if adapt:
+        # examples adapt the model's head: any example change re-scores every topic
+        shared = [e for u in codebook.topics for e in (*u.favor_examples, *u.against_examples)]
     out = {}
     for t in codebook.topics:
-        parts = [t.id, t.proposition, *t.keywords]
-        if examples_used:
-            # examples adapt the model's head: any example change re-scores every topic
-            parts += [e for u in codebook.topics for e in (*u.favor_examples, *u.against_examples)]
-        out[t.id] = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+        parts = [t.id, t.proposition, *t.keywords, *t.favor_examples, *t.against_examples]
+        out[t.id] = hashlib.sha256("\x1f".join(parts + shared).encode()).hexdigest()[:16]
     return out
 
 
@@ -436,9 +439,10 @@ def run(
     out_dir: str | Path | None = None,
     store: str | Path | None = None,
     model: str | Path | None = None,
-    topic_threshold: float = 0.55,
+    topic_threshold: float = 0.6,
     governments: Sequence[str] = (),
     min_confidence: float = 0.5,
+    adapt_to_examples: bool = False,
     progress: bool = False,
     config_path: Path | None = None,
     title: str = "Policy stance shift report",
@@ -456,6 +460,7 @@ def run(
         topic_threshold: Minimum topic-link score.
         governments: Governments to compare (default: all with claims).
         min_confidence: Minimum confidence of a flagged shift.
+        adapt_to_examples: Adapt the stance head to the codebook's example statements.
         progress: Show progress bars.
         config_path: The config file, recorded in the summary.
         title: Report title.
@@ -478,9 +483,8 @@ def run(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     identity = model_identity(Path(model) if model else None)
-    models = _Models(Path(model) if model else None, book)
-    examples_used = not book.examples_frame().empty
-    topic_hashes = _topic_hashes(book, examples_used)
+    models = _Models(Path(model) if model else None, book, adapt=adapt_to_examples)
+    topic_hashes = _topic_hashes(book, adapt_to_examples)
     model_id = identity["sha256"]
     counts: Counter = Counter()
     rejected: list[Rejected] = []
@@ -707,7 +711,7 @@ def compare(
     if not Path(store_path).exists():
         raise ConfigError(f"{store_path}: no store yet; run `stance run --config {config}` first")
     book = Codebook.load(cfg.codebook)
-    topic_hashes = _topic_hashes(book, not book.examples_frame().empty)
+    topic_hashes = _topic_hashes(book, cfg.adapt_to_examples)
     model_id = model_identity(cfg.model)["sha256"]
     with Store.open(store_path) as db:
         claims = db.claims()
@@ -761,7 +765,7 @@ def export(config: str | Path, *, format: str, output: str | Path, table: str = 
     registry = ActorRegistry.load(cfg.actors)
     book = Codebook.load(cfg.codebook)
     labels = {t.id: t.label for t in book.topics}
-    topic_hashes = _topic_hashes(book, not book.examples_frame().empty)
+    topic_hashes = _topic_hashes(book, cfg.adapt_to_examples)
     model_id = model_identity(cfg.model)["sha256"]
     with Store.open(store_path) as db:
         claims = db.claims()

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 LINK_MARGIN = 0.15
 #: A follow-up claim inherits topics from a claim at most this many characters before it.
 CARRY_CHARS = 400
+#: Discount on a topic link found only through the claim's context.
+CONTEXT_PENALTY = 0.1
+#: Statements with fewer words than this are judged together with their context.
+SELF_CONTAINED_WORDS = 6
 #: Score factor for inherited topic links.
 CARRY_DECAY = 0.95
 
@@ -63,6 +67,8 @@ def score_claims(
     Returns:
         One :class:`StanceScore` per claim and topic.
     """
+    import numpy as np
+
     from stance.topics import link_topics
 
     pinned = pinned or {}
@@ -71,10 +77,14 @@ def score_claims(
     chosen = [t for t in codebook.topics if topics is None or t.id in topics]
     free = [i for i, c in enumerate(claims) if c.id not in pinned]
     links: dict[tuple[int, str], float] = {}
+    carried: set[int] = set()
     if free and chosen:
-        matrix = link_topics(
-            [contexts[i] for i in free], _Subset(codebook, chosen), embedder=embedder
-        )
+        subset = _Subset(codebook, chosen)
+        # the statement itself, or its context at a small discount: a claim about reactors in a
+        # sentence that also mentions the carbon tax is about reactors
+        own = link_topics([claims[i].text for i in free], subset, embedder=embedder)
+        ctx = link_topics([contexts[i] for i in free], subset, embedder=embedder)
+        matrix = np.maximum(own, ctx - CONTEXT_PENALTY)
         for row, i in enumerate(free):
             best = float(matrix[row].max())
             for j, topic in enumerate(chosen):
@@ -83,7 +93,7 @@ def score_claims(
                 links[(i, topic.id)] = (
                     score if score >= best - LINK_MARGIN else min(score, threshold - 1e-3)
                 )
-        _carry_over(claims, contexts, links, free, chosen, threshold)
+        carried = _carry_over(claims, contexts, links, free, chosen, threshold)
     for i, claim in enumerate(claims):
         if claim.id in pinned:
             for topic in chosen:
@@ -93,7 +103,8 @@ def score_claims(
     if todo:
         by_id = {t.id: t for t in chosen}
         p = model.predict_proba(
-            [contexts[i] for i, _ in todo], [by_id[t].proposition for _, t in todo]
+            [stance_text(claims[i], contexts[i], carried=i in carried) for i, _ in todo],
+            [by_id[t].proposition for _, t in todo],
         )
         cls = list(model.classes_)
         for k, key in enumerate(todo):
@@ -129,8 +140,8 @@ def _carry_over(
     free: Sequence[int],
     chosen: Sequence[object],
     threshold: float,
-) -> None:
-    """Let an elliptic follow-up inherit its predecessor's topics.
+) -> set[int]:
+    """Let an elliptic follow-up inherit its predecessor's topics; returns the indices that did.
 
     "I think probably that's true." links to no topic by itself; said by the same speaker right
     after a claim about NATO membership, it is about NATO membership too. A claim linked to no
@@ -139,6 +150,7 @@ def _carry_over(
     prefixed with the previous claim's so the stance model sees what "that" refers to.
     """
     order = sorted(free, key=lambda i: (claims[i].doc_id, claims[i].start_char))
+    carried = set()
     for prev, cur in zip(order, order[1:], strict=False):
         a, b = claims[prev], claims[cur]
         if a.doc_id != b.doc_id or (a.actor or a.speaker) != (b.actor or b.speaker):
@@ -154,6 +166,21 @@ def _carry_over(
             links[(cur, topic_id)] = max(links[(cur, topic_id)], score)
         if contexts[prev] not in contexts[cur]:
             contexts[cur] = f"{contexts[prev]} {contexts[cur]}"
+        carried.add(cur)
+    return carried
+
+
+def stance_text(claim: Claim, context: str, *, carried: bool = False) -> str:
+    """The text the stance model judges: the statement itself when it stands on its own.
+
+    The model was tuned on self-contained statements; the narrative around a quote ("Trump
+    said later about NATO membership for Ukraine") pulls it toward "favor" by topic overlap alone.
+    So a statement of at least :data:`SELF_CONTAINED_WORDS` words is judged alone; a short or
+    elliptic one ("And I'm OK with that."), or one that inherited its topic, with its context.
+    """
+    if carried or len(claim.text.split()) < SELF_CONTAINED_WORDS:
+        return context
+    return claim.text
 
 
 class _Subset:

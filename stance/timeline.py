@@ -102,9 +102,6 @@ def build_timeline(
 
     names = names or Names({}, {}, {})
     by_id = {c.id: c for c in claims}
-    sentence = {
-        c.id: c.sentence_start if c.sentence_start is not None else c.start_char for c in by_id.values()
-    }
     rows = []
     for s in scores:
         claim = by_id.get(s.claim_id)
@@ -152,15 +149,31 @@ def build_timeline(
         )
     frame = pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
     if not frame.empty:
-        # a quoted fragment inside a reported clause is one statement, not two: per sentence,
-        # speaker and topic keep the longest claim
-        frame["_len"] = frame["end_char"] - frame["start_char"]
-        frame["_sent"] = [sentence.get(c) for c in frame["claim_id"]]
-        frame = frame.sort_values("_len", ascending=False, kind="stable")
-        frame = frame.drop_duplicates(["doc_id", "_sent", "actor", "topic"]).drop(columns=["_len", "_sent"])
+        frame = _drop_nested(frame)
         frame["date"] = pd.to_datetime(frame["date"]).dt.date
         frame = frame.sort_values(["date", "doc_id", "start_char"], kind="stable")
     return frame.reset_index(drop=True)
+
+
+def _drop_nested(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop a claim nested in a longer claim of the same speaker on the same topic.
+
+    A quoted fragment inside a reported clause ("vowing that membership ... was “inevitable”")
+    is one statement, not two; it must not count twice.
+    """
+    keep = []
+    for _, group in frame.groupby(["doc_id", "actor", "topic"], sort=False):
+        spans = sorted(
+            zip(group["start_char"], group["end_char"], group.index, strict=True),
+            key=lambda x: (x[0], -x[1]),
+        )
+        reach = -1
+        for _start, end, idx in spans:
+            if end <= reach:
+                continue  # inside an earlier, longer span
+            keep.append(idx)
+            reach = max(reach, end)
+    return frame.loc[sorted(keep)]
 
 
 @dataclass(frozen=True)
