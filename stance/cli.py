@@ -186,6 +186,10 @@ def export(
 
 def main() -> None:
     """Entry point: run the app and turn user errors into one-line messages."""
+    import os
+
+    # the library's own progress bars are enough; the model loader's add noise to cron logs
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
         app()
     except StanceError as exc:
