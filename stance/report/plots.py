@@ -65,14 +65,23 @@ def plot_topic_timeline(
     rows = timeline[timeline["topic"] == topic] if not timeline.empty else timeline
     if periods is not None and not periods.empty and not rows.empty:
         lo, hi = pd.Timestamp(min(rows["date"])), pd.Timestamp(max(rows["date"]))
+        pad = max((hi - lo) * 0.08, pd.Timedelta(days=45))
+        ax.set_xlim(lo - pad, hi + pad)
         for i, p in enumerate(periods.itertuples()):
             start = pd.Timestamp(p.start)
-            end = pd.Timestamp(p.end) if p.end is not None and not pd.isna(p.end) else hi
+            end = pd.Timestamp(p.end) if p.end is not None and not pd.isna(p.end) else hi + pad
             if end < lo - pd.Timedelta(days=90) or start > hi + pd.Timedelta(days=90):
                 continue
             ax.axvspan(start, end, color=_SHADES[i % len(_SHADES)], zorder=0, label=None)
             ax.annotate(
-                p.name, (max(start, lo - pd.Timedelta(days=60)), 1.05), fontsize=7, color="#555"
+                p.name,
+                (max(start, lo - pad), 1.07),
+                fontsize=7,
+                color="#555",
+                clip_on=True,
+                rotation=0,
+                ha="left",
+                va="bottom",
             )
     groups = rows.groupby(
         rows["government_name"].where(rows["government_name"] != "", rows["actor_name"])
@@ -120,7 +129,7 @@ def plot_heatmap(
     import numpy as np
 
     height = 1.2 + 0.45 * max(len(matrix.index), 1)
-    fig, ax = _axes(ax, (2.5 + 1.3 * max(len(matrix.columns), 1), height))
+    fig, ax = _axes(ax, (4.0 + 1.4 * max(len(matrix.columns), 1), height + 1.0))
     values = matrix.to_numpy(dtype=float) if matrix.size else np.zeros((0, 0))
     image = ax.imshow(np.ma.masked_invalid(values), cmap="RdBu", vmin=-1, vmax=1, aspect="auto")
     ax.set_xticks(
@@ -135,5 +144,5 @@ def plot_heatmap(
         if not np.isnan(v):
             ax.text(j, i, f"{v:+.2f}", ha="center", va="center", fontsize=7)
     ax.set_title(title, fontsize=10)
-    fig.colorbar(image, ax=ax, shrink=0.8, label="against ← position → favor")
+    fig.colorbar(image, ax=ax, shrink=0.8, label="position (−1 against, +1 favor)")
     return fig
