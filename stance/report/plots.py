@@ -72,17 +72,7 @@ def plot_topic_timeline(
             end = pd.Timestamp(p.end) if p.end is not None and not pd.isna(p.end) else hi + pad
             if end < lo - pd.Timedelta(days=90) or start > hi + pd.Timedelta(days=90):
                 continue
-            ax.axvspan(start, end, color=_SHADES[i % len(_SHADES)], zorder=0, label=None)
-            ax.annotate(
-                p.name,
-                (max(start, lo - pad), 1.07),
-                fontsize=7,
-                color="#555",
-                clip_on=True,
-                rotation=0,
-                ha="left",
-                va="bottom",
-            )
+            ax.axvspan(start, end, color=_SHADES[i % len(_SHADES)], zorder=0, label=p.name)
     groups = rows.groupby(
         rows["government_name"].where(rows["government_name"] != "", rows["actor_name"])
     )
@@ -111,8 +101,15 @@ def plot_topic_timeline(
     ax.set_ylabel("position")
     ax.set_title(title or topic, fontsize=10)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
-    if len(groups):
-        ax.legend(loc="upper right", fontsize=7, frameon=False)
+    handles, _ = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.12),
+            ncol=min(len(handles), 4),
+            fontsize=7,
+            frameon=False,
+        )
     return fig
 
 
