@@ -1,0 +1,392 @@
+"""Claim extraction: who said what, where, and when.
+
+``documents -> claims``. Each document is cut into paragraphs; only paragraphs with a quote
+mark or a speech cue are parsed (the cheap pre-filter), in batches through ``nlp.pipe``.
+Skipped paragraphs still feed the person-mention tracker, so "he" in a parsed paragraph can
+be resolved to a name from an unparsed one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from stance.extract.cues import Cue, colon_cue, find_cues, link_parents, org_like
+from stance.extract.lexicon import (
+    CUE_FORMS,
+    HEDGES,
+    HEDGING_CUES,
+    PERSON_PRONOUNS,
+    ROLE_HEADS,
+    prefilter,
+)
+from stance.extract.quotes import Quote, find_quotes, paragraphs
+from stance.extract.speakers import (
+    SUBJECT_DEPS,
+    Mention,
+    MentionIndex,
+    canonical,
+    capitalised_names,
+    np_span,
+    people,
+    roles_of,
+    strip_titles,
+)
+from stance.extract.timex import find_period
+from stance.records import Claim, Document
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+_TRIM = " \t\n,;:—–-"
+_PAST_TAGS = frozenset({"VBD", "VBN"})
+
+
+def extract_claims(
+    documents: Iterable[Document],
+    *,
+    nlp: Language | None = None,
+    batch_size: int = 32,
+    gazetteer: Mapping[str, str] | None = None,
+    n_process: int = 1,
+) -> Iterator[Claim]:
+    """Extract quoted and reported statements with their speakers.
+
+    Streams: the selected paragraphs of all documents go through one ``nlp.pipe`` stream,
+    and a document's claims are yielded as soon as its last paragraph is parsed, so memory
+    stays bounded on any number of documents.
+
+    Args:
+        documents: Documents in any order (claims come out grouped by document, in order).
+        nlp: A spaCy English pipeline with tagger, parser and NER (default: :func:`load_nlp`).
+        batch_size: Parsing batch size, in documents (``nlp.pipe`` gets ``8 * batch_size``
+            paragraphs per batch).
+        gazetteer: Lower-cased surface forms -> canonical speaker names.
+        n_process: Parser processes (``nlp.pipe``'s ``n_process``); 2 uses both cores of a
+            2-core machine at the cost of a second copy of the model in memory.
+
+    Yields:
+        Claims, in document order, with offsets into ``document.text``.
+    """
+    if nlp is None:
+        from stance.extract.nlp import load_nlp
+
+        nlp = load_nlp()
+    gaz = {k.lower(): v for k, v in (gazetteer or {}).items()}
+    waiting: deque[list[Any]] = deque()  # [document, plan, parsed paragraphs, left to parse]
+
+    def paragraphs_to_parse() -> Iterator[tuple[str, int]]:
+        for doc in documents:
+            plan = _plan(doc)
+            waiting.append([doc, plan, [], max(1, len(plan["selected"]))])
+            for s, e in plan["selected"]:
+                yield doc.text[s:e], s
+            if not plan["selected"]:
+                yield "", -1  # an empty marker keeps the queue of waiting documents short
+
+    parsed = nlp.pipe(
+        paragraphs_to_parse(), as_tuples=True, batch_size=batch_size * 8, n_process=n_process
+    )
+    for pdoc, start in parsed:
+        if start >= 0:
+            waiting[0][2].append((start, pdoc))
+        waiting[0][3] -= 1
+        if waiting[0][3] == 0:
+            doc, plan, pdocs, _ = waiting.popleft()
+            yield from _document_claims(doc, plan, pdocs, gaz)
+    while waiting:
+        doc, plan, pdocs, _ = waiting.popleft()
+        yield from _document_claims(doc, plan, pdocs, gaz)
+
+
+def _plan(doc: Document) -> dict[str, Any]:
+    paras = paragraphs(doc.text)
+    selected = [(s, e) for s, e in paras if prefilter(doc.text[s:e])]
+    return {"paragraphs": paras, "selected": selected, "quotes": find_quotes(doc.text)}
+
+
+def _document_claims(
+    doc: Document, plan: dict[str, Any], pdocs: list[tuple[int, Doc]], gaz: Mapping[str, str]
+) -> list[Claim]:
+    text = doc.text
+    quotes: list[Quote] = plan["quotes"]
+    qspans = [(q.start - q.mark, q.end + q.mark) for q in quotes]
+    index = _mentions(text, plan, pdocs, qspans)
+    claims: list[Claim] = []
+    group_cue: dict[int, Cue] = {}  # pieces of one quotation share its speaker
+    previous: Cue | None = None  # the speech cue that ended the previous parsed paragraph
+    prev_end = -1
+    for base, pdoc in pdocs:
+        pend = base + _length(pdoc)
+        in_quote = _quote_mask(pdoc, base, qspans)
+        cues = [c for t in pdoc if not in_quote[t.i] for c in find_cues(t, base, index)]
+        cues += colon_cue(pdoc, base, index)
+        link_parents(cues)
+        adjacent = previous is not None and not text[prev_end:base].strip()
+        taken: set[int] = set()
+        last_used: Cue | None = None
+        for q in (q for q in quotes if base <= q.start < pend):
+            parts = _attribute_quote(q, cues, text, qspans)
+            if not parts and q.group in group_cue:
+                parts = [(q.start, q.end, group_cue[q.group], "direct")]
+            if not parts and adjacent and _starts_paragraph(text, q, base) and not q.single:
+                parts = [(q.start, q.end, previous, "direct")]  # "X said:" / X spoke before
+            for start, end, cue, kind in parts:
+                taken.add(id(cue))
+                claim = _make_claim(doc, pdoc, base, start, end, cue, kind, gaz)
+                if claim is not None:
+                    claims.append(claim)
+                    if not q.single:
+                        group_cue.setdefault(q.group, cue)
+                        last_used = cue
+        for cue in cues:
+            if cue.content is None or cue.speaker is None:
+                continue
+            if id(cue) in taken and (not cue.clausal or _only_quotes(text, cue.content, qspans)):
+                continue  # the cue's words are the quotation, not "on Twitter"
+            claim = _make_claim(doc, pdoc, base, *cue.content, cue, cue.kind, gaz)
+            if claim is not None:
+                claims.append(claim)
+        speech = [c for c in cues if c.speaker is not None and c.speech]
+        previous = last_used or (speech[-1] if speech else None)
+        prev_end = pend
+    claims.sort(key=lambda c: (c.start_char, -c.end_char))
+    unique: dict[tuple[int, int], Claim] = {}
+    for claim in claims:
+        unique.setdefault((claim.start_char, claim.end_char), claim)
+    return list(unique.values())
+
+
+def _starts_paragraph(text: str, q: Quote, base: int) -> bool:
+    return not text[base : max(base, q.start - q.mark)].strip()
+
+
+def _quote_mask(pdoc: Doc, base: int, qspans: list[tuple[int, int]]) -> list[bool]:
+    end = base + _length(pdoc)
+    spans = [(s - base, e - base) for s, e in qspans if e > base and s < end]
+    if not spans:
+        return [False] * len(pdoc)
+    return [any(s <= t.idx and t.idx + len(t) <= e for s, e in spans) for t in pdoc]
+
+
+def _only_quotes(text: str, span: tuple[int, int], qspans: list[tuple[int, int]]) -> bool:
+    chars = list(text[span[0] : span[1]])
+    for s, e in qspans:
+        for i in range(max(s, span[0]), min(e, span[1])):
+            chars[i - span[0]] = " "
+    return not re.search(r"\w", "".join(chars))
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def _mentions(
+    text: str, plan: dict[str, Any], pdocs: list[tuple[int, Doc]], qspans: list[tuple[int, int]]
+) -> MentionIndex:
+    index = MentionIndex()
+    inside = lambda pos: any(s <= pos < e for s, e in qspans)  # noqa: E731
+    names = []
+    for base, pdoc in pdocs:
+        for ent in people(pdoc):
+            words = strip_titles([t.text for t in ent if t.tag_ != "POS"])
+            if len(words) >= 2:
+                index.surnames.setdefault(words[-1].lower(), " ".join(words))
+            names.append((base, ent))
+    for base, ent in names:
+        pos = base + ent.start_char
+        words = [t.text for t in ent if t.tag_ != "POS"]
+        name = index.full_name(" ".join(strip_titles(words)))
+        if inside(pos) or (" " not in name and ent.root.lower_ not in index.surnames):
+            continue  # a lone capitalised word NER took for a person ("Kyiv")
+        head = ent.root
+        while head.dep_ == "compound" and head.head.i != head.i:
+            head = head.head
+        start, _ = np_span(head)
+        context = [t.text for t in ent.doc[start : ent.end]]
+        subject = head.dep_ in SUBJECT_DEPS
+        index.add(Mention(pos, base + ent.end_char, name, True, subject, roles_of(context)))
+    for base, pdoc in pdocs:
+        for tok in pdoc:
+            if tok.dep_ not in SUBJECT_DEPS or inside(base + tok.idx):
+                continue
+            low = tok.lower_
+            if low in PERSON_PRONOUNS:
+                index.add(
+                    Mention(base + tok.idx, base + tok.idx + len(tok), "", True, True, pronoun=low)
+                )
+            elif low in ROLE_HEADS and not any(t.tag_.startswith("NNP") for t in tok.subtree):
+                start, end = np_span(tok)
+                span = pdoc[start:end]
+                roles = roles_of([t.text for t in span]) - {"the"}
+                index.add(
+                    Mention(
+                        base + span.start_char,
+                        base + span.end_char,
+                        span.text,
+                        True,
+                        True,
+                        roles,
+                        "desc",
+                    )
+                )
+            elif tok.lower_ in index.surnames and tok.text[:1].isupper():
+                name = index.surnames[tok.lower_]
+                index.add(Mention(base + tok.idx, base + tok.idx + len(tok), name, True, True))
+            elif org_like(tok) or (tok.tag_ == "NN" and tok.lower_ == "administration"):
+                start, end = np_span(tok)
+                span = pdoc[start:end]
+                index.add(
+                    Mention(base + span.start_char, base + span.end_char, span.text, False, True)
+                )
+    parsed = {base for base, _ in pdocs}
+    for s, e in plan["paragraphs"]:
+        if s not in parsed:
+            for mention in capitalised_names(text[s:e], s, index):
+                index.add(mention)
+    return index
+
+
+def _attribute_quote(
+    q: Quote, cues: list[Cue], text: str, qspans: list[tuple[int, int]]
+) -> list[tuple[int, int, Cue | None, str]]:
+    holders = [c for c in cues if c.content and c.content[0] <= q.start < c.content[1] + 1]
+    if holders:
+        cue = min(holders, key=lambda c: c.content[1] - c.content[0])
+        lo, hi = cue.content
+        if q.end > hi and cue.parent is not None and re.search(r"\w", text[hi : q.end]):
+            # "He added that Hegseth had said “A. B.”": A is Hegseth's, B the outer speaker's
+            return [(q.start, hi, cue, "direct"), (hi, q.end, cue.parent, "direct")]
+        return [
+            (q.start, q.end, cue, "direct" if _sentence_like(text[q.start : q.end]) else "partial")
+        ]
+    wrapping = [
+        c
+        for c in cues
+        if c.content is None and c.speaker is not None and c.clause[0] < q.start < c.clause[1]
+    ]
+    if wrapping and not _sentence_like(text[q.start : q.end]):
+        cue = min(wrapping, key=lambda c: c.clause[1] - c.clause[0])
+        return [(q.start, q.end, cue, "partial")]
+    free = [
+        c
+        for c in cues
+        if c.speaker is not None
+        and (
+            c.content is None
+            or not c.clausal
+            or c.content[0] < q.end + 1
+            and q.start - 1 < c.content[1]
+            or _only_quotes(text, c.content, qspans)
+        )
+    ]
+    if not free:
+        return []
+
+    def dist(c: Cue) -> int:
+        gap = c.pos - q.end if c.pos >= q.end else q.start - c.pos
+        return gap + (0 if c.speech else 10_000)
+
+    cue = min(free, key=dist)
+    return [(q.start, q.end, cue, "direct")]
+
+
+def _sentence_like(quote: str) -> bool:
+    """A full quoted sentence rather than a fragment ("inevitable", "a meaningful conversation")."""
+    quote = quote.strip(" “”\"‘’'")
+    return quote[:1].isupper() and len(quote.split()) >= 3
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def _make_claim(
+    doc: Document,
+    pdoc: Doc,
+    base: int,
+    start: int,
+    end: int,
+    cue: Cue,
+    kind: str,
+    gaz: Mapping[str, str],
+) -> Claim | None:
+    speaker = cue.speaker
+    if speaker is None:
+        return None
+    text = doc.text
+    while start < end and text[start] in _TRIM + ".":
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    opens = len(re.findall(r"[“\"]", text[start:end]))
+    if text[start:end].count("“") > text[start:end].count("”"):
+        close = text.find("”", end, end + 3)
+        if close >= 0:
+            end = close + 1
+    if end - start < 2 or not re.search(r"\w", text[start:end]) or opens < 0:
+        return None
+    bounds = _sentences(pdoc)
+    sents = [(a, b) for a, b in bounds if base + a < end and base + b > start]
+    s_start = min(base + sents[0][0], start) if sents else start
+    s_end = max(base + sents[-1][1], end) if sents else end
+    content = text[start:end]
+    hedged = bool(HEDGES.search(content)) or CUE_FORMS.get(cue.token.lower_, "") in HEDGING_CUES
+    period = None
+    if _past(cue.token):
+        sent = next(
+            ((a, b) for a, b in _sentences(cue.token.doc) if a <= cue.token.idx < b),
+            (0, _length(cue.token.doc)),
+        )
+        lo, hi = cue.base + sent[0], cue.base + sent[1]
+        masked = list(text[lo:hi])
+        for i in range(max(lo, start), min(hi, end)):
+            masked[i - lo] = " "
+        period = find_period("".join(masked), ref=doc.date, offset=lo)
+    name = canonical(speaker.name, gaz, speaker.text) if speaker.name else ""
+    return Claim(
+        doc_id=doc.id,
+        text=content,
+        start_char=start,
+        end_char=end,
+        date=period.start if period else doc.date,
+        speaker_text=speaker.text,
+        speaker_start_char=speaker.start,
+        speaker_end_char=speaker.end,
+        speaker=name,
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
+        date_text=period.text if period else None,
+        kind=kind,
+        cue=cue.text,
+        hedged=hedged,
+        sentence_start=s_start,
+        sentence_end=s_end,
+    )
+
+
+def _length(pdoc: Doc) -> int:
+    """Length of a parsed paragraph's text, without building the string."""
+    if not len(pdoc):
+        return 0
+    last = pdoc[-1]
+    return last.idx + len(last.text_with_ws)
+
+
+def _sentences(pdoc: Doc) -> list[tuple[int, int]]:
+    """Character spans of a parsed paragraph's sentences (computed once per paragraph)."""
+    if "sentences" not in pdoc.user_data:
+        pdoc.user_data["sentences"] = [(s.start_char, s.end_char) for s in pdoc.sents]
+    return pdoc.user_data["sentences"]
+
+
+def _past(tok: Token) -> bool:
+    cur = tok
+    for _ in range(3):
+        if cur.tag_ in _PAST_TAGS or any(c.lower_ == "had" for c in cur.children):
+            return True
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return False

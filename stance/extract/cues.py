@@ -1,0 +1,293 @@
+"""Speech cues in a parsed paragraph: the cue word, its speaker and its content.
+
+A cue is a speech or attitude verb ("said", "insisted", "vowing"), ``according to``, a cue
+noun with a ``that`` clause ("X's comments that ..."), or a ``Name:`` line. For each, the
+speaker is found from the parse (subject, or the subject of the verb a gerund hangs from, or
+a relative clause's antecedent) and the content is the clausal complement, or failing that
+the rest of the verb phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from stance.extract.lexicon import (
+    AUDIENCE_WORDS,
+    CUE_FORMS,
+    CUE_NOUNS,
+    PHRASAL_CUES,
+    RELATIVE_PRONOUNS,
+    SPEECH_VERBS,
+    WEAK_CUES,
+)
+from stance.extract.speakers import (
+    SUBJECT_DEPS,
+    MentionIndex,
+    Speaker,
+    resolve_subject,
+    strip_titles,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+_CLIMB_DEPS = frozenset({"advcl", "xcomp", "pcomp", "conj", "prep", "pobj", "acl", "ccomp"})
+_PLEDGE = frozenset({"vow", "pledge", "promise", "threaten", "urge", "demand"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
+_TOPIC_PREPS = frozenset({"about", "of", "for", "against", "over", "regarding", "on", "with", "as"})
+_SETTING_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
+_TELL = frozenset(
+    {"tell", "ask", "inform", "remind", "warn", "urge", "assure", "reassure", "advise"}
+)
+_TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow "
+    "morning afternoon evening night week month year weekend".split()
+)
+_OBJECT_DEPS = frozenset({"dobj", "prep", "xcomp", "oprd", "dative", "attr", "acomp"})
+
+
+@dataclass(slots=True)
+class Cue:
+    """A cue found in a parsed paragraph, with its speaker and content (document offsets)."""
+
+    token: Token
+    text: str
+    speaker: Speaker | None
+    content: tuple[int, int] | None  # document offsets of the reported content
+    kind: str
+    pos: int  # document offset of the cue word
+    clause: tuple[int, int] = (0, 0)  # document offsets of the cue's clause (its subtree)
+    speech: bool = True  # a speech verb (not an attitude verb such as "believe")
+    base: int = 0  # offset of the cue's parsed paragraph
+    clausal: bool = True  # the content is a clause ("said that ..."), not an object
+    parent: Cue | None = None
+
+
+def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
+    low = tok.lower_
+    if low == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+        return _according(tok, base, index)
+    if low in CUE_NOUNS and tok.tag_.startswith("NN"):
+        return _noun_cue(tok, base, index)
+    if not tok.tag_.startswith("VB"):
+        return []
+    if low in PHRASAL_CUES and any(
+        c.dep_ == "prt" and c.lower_ == PHRASAL_CUES[low] for c in tok.children
+    ):
+        base_form = "say"  # "went on", "fired back": speech verbs with a particle
+    elif low in CUE_FORMS:
+        base_form = CUE_FORMS[low]
+    else:
+        return []
+    content, clausal = _content(tok, base, base_form)
+    clause = (base + tok.left_edge.idx, base + tok.right_edge.idx + len(tok.right_edge))
+    if content is None and base_form in WEAK_CUES and not _has_quote(tok):
+        return []  # "called" only counts with a quoted fragment: called it “unrealistic”
+    speaker = _subject(tok, base, index)
+    if speaker is None and content is None:
+        return []
+    speech = base_form in SPEECH_VERBS
+    text = _cue_text(tok)
+    cue = Cue(tok, text, speaker, content, "reported", base + tok.idx, clause, speech, base)
+    cue.clausal = clausal
+    return [cue]
+
+
+def _has_quote(tok: Token) -> bool:
+    return any(t.text in "“”\"‘’'" for t in tok.subtree if t.i > tok.i)
+
+
+_NAME_COLON = re.compile(r"^\s*(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:")
+
+
+def colon_cue(pdoc: Doc, base: int, index: MentionIndex) -> list[Cue]:
+    """A paragraph opening with a known name and a colon: "Stone: “I think ...”"."""
+    first = pdoc[0].text if len(pdoc) else ""
+    if not first[:1].isupper():
+        return []
+    ptext = pdoc.text
+    match = _NAME_COLON.match(ptext)
+    if not match:
+        return []
+    words = strip_titles(match.group("name").split())
+    last = words[-1].lower()
+    if last not in index.surnames and not any(
+        last == m.name.split()[-1].lower() for m in index.mentions if m.person and m.name
+    ):
+        return []
+    colon = pdoc.char_span(match.end() - 1, match.end(), alignment_mode="expand")
+    if colon is None:
+        return []
+    tok = colon[0]
+    name_start = match.start("name")
+    speaker = Speaker(
+        match.group("name"),
+        base + name_start,
+        base + match.end("name"),
+        index.full_name(" ".join(words)),
+    )
+    content = None
+    if ptext[match.end() :].strip():
+        content = _trim(pdoc, tok.i + 1, len(pdoc), base)
+    return [Cue(tok, ":", speaker, content, "direct", base + tok.idx, base=base)]
+
+
+def _cue_text(tok: Token) -> str:
+    parts = [tok]
+    for child in tok.children:
+        if child.dep_ == "prt" or (child.dep_ == "dobj" and child.lower_ in AUDIENCE_WORDS):
+            parts.append(child)
+    parts.sort(key=lambda t: t.i)
+    if parts[-1].i - parts[0].i + 1 == len(parts):
+        return tok.doc[parts[0].i : parts[-1].i + 1].text
+    return tok.text
+
+
+def _subject(tok: Token, base: int, index: MentionIndex) -> Speaker | None:
+    if (
+        tok.tag_ == "VBN"
+        and tok.dep_ in ("advcl", "acl")
+        and not any(c.dep_ in SUBJECT_DEPS for c in tok.children)
+    ):
+        return None  # "Asked about ..., Trump said": the asker is not named
+    cur = tok
+    for _ in range(4):
+        subj = [c for c in cur.children if c.dep_ in SUBJECT_DEPS and c.tag_ != "EX"]
+        if subj:
+            s = subj[0]
+            if s.dep_ == "nsubjpass" and s.lower_ == "it":
+                return None
+            antecedent = cur.head if cur.dep_ == "relcl" and s.lower_ in RELATIVE_PRONOUNS else None
+            if s.lower_ in RELATIVE_PRONOUNS and antecedent is None:
+                return None
+            return resolve_subject(s, base=base, index=index, antecedent=antecedent)
+        if cur.dep_ == "acl" and cur.head.tag_.startswith("NN"):
+            return resolve_subject(cur.head, base=base, index=index)
+        if cur.dep_ not in _CLIMB_DEPS or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None
+
+
+def _content(tok: Token, base: int, base_form: str) -> tuple[tuple[int, int] | None, bool]:
+    """The cue's content span, and whether it is a clause (not just an object)."""
+    doc = tok.doc
+    comps = [c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i]
+    comps = comps or [c for c in tok.children if c.dep_ == "ccomp"]
+    if not comps and base_form in _PLEDGE:
+        comps = [c for c in tok.children if c.dep_ == "xcomp"]
+    if comps:
+        comp = comps[0]
+        lo, hi = comp.left_edge.i, comp.right_edge.i + 1
+        if lo <= tok.i < hi:  # the cue sits inside its complement's span: keep one side
+            lo, hi = (tok.i + 1, hi) if comp.i > tok.i else (lo, tok.i)
+        return _trim(doc, lo, hi, base), True
+    if tok.dep_ == "parataxis" and tok.head.i != tok.i:
+        head = tok.head
+        lo, hi = head.left_edge.i, head.right_edge.i + 1
+        if head.i < tok.i:
+            return _trim(doc, lo, tok.left_edge.i, base), True
+        return _trim(doc, tok.right_edge.i + 1, hi, base), True
+    sent = tok.sent
+    rest = [t for t in doc[tok.i + 1 : sent.end]]
+    if tok.dep_ == "relcl" and any(t.tag_ in _FINITE for t in rest):
+        return _trim(doc, tok.i + 1, sent.end, base), True
+    # the rest of the verb phrase: "criticized Clinton for ...", "warned about ..."
+    kept = [
+        c
+        for c in tok.rights
+        if c.dep_ in _OBJECT_DEPS
+        and not (c.dep_ == "dobj" and (c.lower_ in AUDIENCE_WORDS or base_form in _TELL))
+        and not (c.dep_ == "prep" and not _topical(c))
+    ]
+    if kept:
+        span = _trim(doc, kept[0].left_edge.i, kept[-1].right_edge.i + 1, base, min_tokens=1)
+        return span, False
+    return None, False
+
+
+def _topical(prep: Token) -> bool:
+    """A prepositional object that is what was said about, not when or where ("on Monday")."""
+    if prep.lower_ not in _TOPIC_PREPS:
+        return False
+    if prep.doc.has_annotation("ENT_IOB"):
+        return not any(t.ent_type_ in _SETTING_ENTS for t in prep.subtree)
+    if prep.lower_ == "on" and any(c.tag_ in ("NNP", "NNPS") for c in prep.children):
+        return False  # "on Twitter", "on Fox News": the medium
+    return not any(t.tag_ == "CD" or t.lower_ in _TIME_WORDS for t in prep.subtree)
+
+
+def org_like(tok: Token) -> bool:
+    if tok.doc.has_annotation("ENT_IOB"):
+        return tok.ent_type_ in _ORG_LABELS
+    return tok.tag_ in ("NNP", "NNPS")
+
+
+def _trim(doc: Doc, lo: int, hi: int, base: int, *, min_tokens: int = 2) -> tuple[int, int] | None:
+    while lo < hi and (doc[lo].dep_ in ("mark", "punct", "cc") and doc[lo].lower_ not in '“"‘'):
+        if doc[lo].dep_ == "mark" and doc[lo].lower_ not in ("that", "whether", "if"):
+            break
+        lo += 1
+    while hi > lo and doc[hi - 1].dep_ in ("punct", "cc") and doc[hi - 1].text not in '”"’':
+        hi -= 1
+    if hi - lo < min_tokens:
+        return None
+    return base + doc[lo].idx, base + doc[hi - 1].idx + len(doc[hi - 1])
+
+
+def _according(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
+    doc = tok.doc
+    to = doc[tok.i + 1]
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return []
+    speaker = resolve_subject(objs[0], base=base, index=index)
+    phrase = (tok.i, max(to.right_edge.i, objs[0].right_edge.i) + 1)
+    sent = tok.sent
+    before = (sent.start, phrase[0])
+    after = (phrase[1], sent.end)
+    lo, hi = max((before, after), key=lambda r: r[1] - r[0])
+    content = _trim(doc, lo, hi, base)
+    return [
+        Cue(
+            tok,
+            doc[tok.i : to.i + 1].text,
+            speaker,
+            content,
+            "according_to",
+            base + tok.idx,
+            base=base,
+        )
+    ]
+
+
+def _noun_cue(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
+    clauses = [
+        c
+        for c in tok.children
+        if c.dep_ in ("acl", "ccomp", "relcl") and c.left_edge.lower_ == "that" and c.i > tok.i
+    ]
+    owner = [c for c in tok.children if _is_owner(c)]
+    if not clauses or not owner or owner[0].left_edge.i < 0:
+        return []
+    if any(c.dep_ == "nsubj" and c.lower_ == "that" for c in clauses[0].children):
+        return []  # "the statement that was released": a relative clause, not content
+    speaker = resolve_subject(owner[0], base=base, index=index)
+    content = _trim(tok.doc, clauses[0].left_edge.i, clauses[0].right_edge.i + 1, base)
+    return [Cue(tok, tok.text, speaker, content, "reported", base + tok.idx, base=base)]
+
+
+def _is_owner(tok: Token) -> bool:
+    return tok.dep_ == "poss" or (tok.dep_ == "nmod" and any(c.tag_ == "POS" for c in tok.children))
+
+
+def link_parents(cues: list[Cue]) -> None:
+    for cue in cues:
+        outer = [
+            c for c in cues if c is not cue and c.content and c.content[0] <= cue.pos < c.content[1]
+        ]
+        if outer:
+            cue.parent = min(outer, key=lambda c: c.content[1] - c.content[0])

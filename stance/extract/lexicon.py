@@ -1,0 +1,172 @@
+"""Word lists the extractor relies on: speech cues, hedges, titles and pronouns.
+
+Analyst-facing knowledge (who is who) lives in the actor registry; these lists are
+grammar-level knowledge of English news prose, so they live with the code that uses them.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Speech verbs, as base forms. Irregular inflections are listed below.
+_SPEECH_VERBS = """
+say tell add insist warn argue claim state note explain announce declare assert stress
+emphasize emphasise suggest respond reply answer write tweet post vow pledge promise
+acknowledge admit concede deny confirm predict contend maintain urge reiterate repeat
+ask recall complain allege report testify agree counter observe remark comment caution
+propose demand threaten signal indicate affirm reaffirm underscore highlight hint boast
+quip joke retort conclude mention recount question charge accuse criticize criticise
+praise characterize characterise dismiss reject estimate forecast lament concur disagree
+speak talk discuss tout brag reveal insinuate imply blame recommend advise assure
+reassure swear shout interject yell scream plead beg chant
+""".split()
+# Attitude, belief and perception verbs: PolNeAR counts them as attribution cues, but they
+# take a quotation only when no speech verb is near it.
+_ATTITUDE_VERBS = """
+believe think feel know hope fear expect worry describe call point continue show find
+reckon guess muse wonder
+endorse support oppose attack slam blast condemn denounce back compare prefer favor favour
+hear learn read want plan intend decide refuse encourage applaud welcome defend mock
+ridicule challenge push thank congratulate apologize apologise recognize recognise consider
+view regard remember understand realize realise notice anticipate seek wish like love hate
+dislike tease disparage insult trash lambaste chide scold rebuke label brand dub
+extol decry vouch remind cite advocate champion promote hail bemoan deplore fret grumble
+determine rule judge vote pitch appear seem see refer identify decline echo portray offer
+inform reference credit name focus
+""".split()
+_CUE_VERBS = _SPEECH_VERBS + _ATTITUDE_VERBS
+SPEECH_VERBS = frozenset(_SPEECH_VERBS)
+
+_IRREGULAR = {
+    "say": ["said", "says", "saying"],
+    "tell": ["told", "tells", "telling"],
+    "write": ["wrote", "written", "writes", "writing"],
+    "think": ["thought", "thinks", "thinking"],
+    "feel": ["felt", "feels", "feeling"],
+    "know": ["knew", "known", "knows", "knowing"],
+    "speak": ["spoke", "spoken", "speaks", "speaking"],
+    "swear": ["swore", "sworn", "swears", "swearing"],
+    "find": ["found", "finds", "finding"],
+    "show": ["showed", "shown", "shows", "showing"],
+    "forecast": ["forecast", "forecasts", "forecasting"],
+    "hear": ["heard", "hears", "hearing"],
+    "read": ["reads", "reading"],
+    "understand": ["understood", "understands", "understanding"],
+    "seek": ["sought", "seeks", "seeking"],
+    "see": ["saw", "seen", "sees", "seeing"],
+}
+
+
+def _inflect(verb: str) -> list[str]:
+    if verb in _IRREGULAR:
+        return [verb, *_IRREGULAR[verb]]
+    if verb.endswith("e"):
+        stem = verb[:-1]
+        return [verb, verb + "s", verb + "d", stem + "ing"]
+    if verb.endswith("y") and verb[-2] not in "aeiou":
+        stem = verb[:-1]
+        return [verb, stem + "ies", stem + "ied", verb + "ing"]
+    if verb.endswith(("s", "sh", "ch", "x", "z")):
+        return [verb, verb + "es", verb + "ed", verb + "ing"]
+    forms = [verb, verb + "s", verb + "ed", verb + "ing"]
+    if verb in {"admit", "quip", "regret", "commit", "plan", "rebuke", "refer"}:
+        forms += [verb + verb[-1] + "ed", verb + verb[-1] + "ing"]
+    return forms
+
+
+CUE_FORMS: dict[str, str] = {form: verb for verb in _CUE_VERBS for form in _inflect(verb)}
+"""Inflected cue verb form -> base form."""
+
+# Phrasal speech verbs: inflected verb form -> particle ("went on", "fired back").
+PHRASAL_CUES: dict[str, str] = {
+    **dict.fromkeys(["go", "goes", "went", "gone", "going"], "on"),
+    **dict.fromkeys(["weigh", "weighs", "weighed", "weighing"], "in"),
+    **dict.fromkeys(["chime", "chimes", "chimed", "chiming"], "in"),
+    **dict.fromkeys(["fire", "fires", "fired", "firing"], "back"),
+    **dict.fromkeys(["shoot", "shoots", "shot", "shooting"], "back"),
+    **dict.fromkeys(["hit", "hits", "hitting"], "back"),
+    **dict.fromkeys(["lash", "lashes", "lashed", "lashing"], "out"),
+    **dict.fromkeys(["spell", "spells", "spelled", "spelt", "spelling"], "out"),
+    **dict.fromkeys(["lay", "lays", "laid", "laying"], "out"),
+}
+
+# Verbs that are cues only in particular frames; they need a clausal complement to count.
+WEAK_CUES = frozenset(
+    "know feel show find continue call describe point speak talk discuss wonder think "
+    "believe hope fear expect worry".split()
+)
+# Cues that mark the statement itself as tentative.
+HEDGING_CUES = frozenset("suggest hint imply insinuate guess speculate wonder muse".split())
+
+# Nouns that introduce reported content: "X's comments that ...", "his claim that ...".
+CUE_NOUNS = frozenset(
+    """comment comments claim claims statement statements remark remarks assertion
+    assertions argument arguments warning warnings promise promises pledge pledges vow vows
+    insistence belief view views position assurance assurances suggestion
+    suggestions announcement allegation allegations accusation accusations prediction
+    predictions contention message""".split()
+)
+
+# Objects of "tell" & co. that belong to the cue ("told reporters").
+AUDIENCE_WORDS = frozenset(
+    """reporters journalists the press supporters lawmakers senators members crowd
+    audience interviewer voters students delegates""".split()
+)
+
+HEDGES = re.compile(
+    r"\b(?:probably|perhaps|maybe|possibly|potentially|presumably|apparently|likely|"
+    r"might|could|may|would\b[^.;]{0,80}?\bif|if|unless|whether|"
+    r"I\s+(?:do\s*n[o’']t\s+|don[’']t\s+)?(?:think|believe|guess|suppose|suspect|feel|"
+    r"hope|expect)|seems?|appears?|suggests?|hopefully|it\s+is\s+possible)\b",
+    re.IGNORECASE,
+)
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+GROUP_PRONOUNS = frozenset({"they", "it", "them"})
+RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
+
+# Titles and role words stripped from person names and used to resolve descriptions
+# ("the president", "the Kremlin spokesman").
+TITLES = frozenset(
+    """president vice prime minister secretary spokesman spokeswoman spokesperson senator sen
+    sen. representative rep rep. governor gov gov. mayor chancellor king queen prince leader
+    general gen gen. admiral ambassador envoy chairman chairwoman chair director chief
+    commissioner candidate nominee speaker leader justice judge attorney official
+    officials adviser advisor aide deputy under assistant foreign defence defense
+    interior finance economy trade state treasury press mr mr. mrs mrs. ms ms. dr dr.
+    first lady former then-president then -elect elect acting us u.s. uk u.k. top
+    senior national security counsel lt. col. colonel captain sgt. pope emir crown
+    premier""".split()
+)
+# Words a description's head can be (the president, the Kremlin spokesman).
+ROLE_HEADS = frozenset(
+    """president spokesman spokeswoman spokesperson minister secretary senator governor
+    mayor chancellor leader ambassador envoy chairman chairwoman director chief
+    commissioner candidate nominee speaker official adviser advisor aide general
+    premier king queen prince pope""".split()
+)
+SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "office", "campaign"})
+
+# Cheap pre-filter: a paragraph is parsed only if it has a quote mark, a cue word, a line
+# ending with a colon or a line opening with "Name:".
+QUOTE_CHARS = "\"“”‘’'«»„"
+_CUE_WORDS = frozenset({*CUE_FORMS, *CUE_NOUNS, "according"})
+_PHRASAL = re.compile(
+    r"\b(?:"
+    + "|".join(f"{verb}\\s+{particle}" for verb, particle in PHRASAL_CUES.items())
+    + r")\b",
+    re.I,
+)
+_WORDS = re.compile(r"[a-z]+")
+_MARKS = re.compile(
+    r"[\"“”«»„]|(?<!\w)['‘`]\w|:\s*$|^\s*[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}:", re.M
+)
+
+
+def prefilter(paragraph: str) -> bool:
+    """Whether a paragraph may hold a statement and is worth parsing."""
+    if _MARKS.search(paragraph):
+        return True
+    if not _CUE_WORDS.isdisjoint(_WORDS.findall(paragraph.lower())):
+        return True
+    return bool(_PHRASAL.search(paragraph))

@@ -1,0 +1,310 @@
+"""Who is speaking: speaker noun phrases, names, and pronoun/description resolution.
+
+A :class:`MentionIndex` holds the person and institution mentions of one document in text
+order. A pronoun ("he"), a relative pronoun ("which") or a description ("the Kremlin
+spokesman") is resolved to the most recent compatible mention before it, preferring
+grammatical subjects, as news prose usually keeps the speaker in subject position.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from stance.extract.lexicon import (
+    GROUP_PRONOUNS,
+    PERSON_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    ROLE_HEADS,
+    SPOKES,
+    TITLES,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_ROLE_ALT = "|".join(sorted(ROLE_HEADS | {"foreign", "defence", "defense", "press"}))
+_CAPSEQ = re.compile(r"\b(?:(?:[A-Z][\w’'.-]+|" + _ROLE_ALT + r")\s+){0,4}[A-Z][\w’'-]+")
+_WINDOW = 600  # characters to look back for a subject antecedent before widening
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_VAGUE = frozenset(
+    "many some most few several others all both each anyone everyone someone somebody "
+    "nobody one none either neither".split()
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """A mention of a person or institution, by document offsets."""
+
+    start: int
+    end: int
+    name: str  # normalised name; empty for an unresolved pronoun
+    person: bool
+    subject: bool
+    roles: frozenset[str] = frozenset()
+    pronoun: str = ""  # lower-cased pronoun, or "desc" for a description ("the minister")
+
+
+@dataclass(slots=True)
+class MentionIndex:
+    """Mentions of one document in text order, with lazy pronoun resolution."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    surnames: dict[str, str] = field(default_factory=dict)
+    _sorted: bool = False
+
+    def add(self, mention: Mention) -> None:
+        """Add a mention (any order)."""
+        self.mentions.append(mention)
+        self._sorted = False
+
+    def _before(self, pos: int) -> list[Mention]:
+        if not self._sorted:
+            self.mentions.sort(key=lambda m: m.start)
+            self._sorted = True
+        k = bisect.bisect_left([m.start for m in self.mentions], pos)
+        return self.mentions[:k]
+
+    def full_name(self, name: str) -> str:
+        """Expand a surname to the full name used elsewhere in the document."""
+        name = _POSSESSIVE.sub("", name.strip())
+        if " " not in name:
+            return self.surnames.get(name.lower(), name)
+        return name
+
+    def resolve(self, pos: int, *, person: bool, roles: frozenset[str] = frozenset()) -> str:
+        """Name of the most recent compatible mention before ``pos`` ("" if none).
+
+        Args:
+            pos: Offset of the pronoun or description.
+            person: Look for a person (``he``/``she``) rather than an institution.
+            roles: For descriptions, role words the antecedent must carry ("spokesman").
+        """
+        candidates = [m for m in self._before(pos) if m.person == person]
+        if roles:
+            candidates = [m for m in candidates if roles <= m.roles]
+            return self._name(candidates[-1]) if candidates else ""
+        near = [m for m in candidates if m.start >= pos - _WINDOW]
+        for pool in (
+            [m for m in near if m.subject],
+            near,
+            [m for m in candidates if m.subject],
+            candidates,
+        ):
+            for mention in reversed(pool):
+                name = self._name(mention)
+                if name:
+                    return name
+        return ""
+
+    def _name(self, mention: Mention) -> str:
+        if mention.pronoun == "desc":  # a description: its antecedent, else its own words
+            mention.pronoun = ""
+            found = self.resolve(mention.start, person=True, roles=mention.roles)
+            mention.name = found or mention.name
+            return mention.name
+        if mention.name or not mention.pronoun:
+            return mention.name
+        mention.name = self.resolve(mention.start, person=mention.person) or ""
+        if not mention.name:
+            mention.pronoun = ""  # resolved to nothing: do not retry
+        return mention.name
+
+
+def np_span(head: Token) -> tuple[int, int]:
+    """Token range [start, end) of the noun phrase headed by ``head``, left modifiers only."""
+    start = head.left_edge.i
+    while start < head.i and (
+        head.doc[start].dep_ in ("punct", "cc", "prep", "case")
+        or head.doc[start].tag_ in ("WDT", "WP", "WP$", "IN")
+    ):
+        start += 1
+    end = head.i + 1
+    while end < len(head.doc) and head.doc[end].dep_ in ("flat", "compound"):
+        end += 1
+    return start, end
+
+
+_NOT_NAME_WORDS = frozenset(
+    """house office department party committee news times post journal university college
+    school association administration congress senate campaign institute foundation inc inc.
+    corp corp. agency council court union ministry army force forces bank group center
+    centre street avenue county city state states republic kingdom nations church club fund
+    network media press review magazine company co. llc airport hall square park island
+    islands valley river sea ocean coast guard police democrats republicans caucus
+    convention commission board bureau service project initiative act bill day week tower
+    hotel market exchange tribune herald gazette channel radio tv east west north south
+    arabia york jersey america europe africa asia korea carolina dakota virginia hampshire
+    mexico kong angeles francisco vegas diego antonio orleans lanka zealand street building
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december christmas""".split()
+)
+_PLACE_PREFIXES = frozenset(
+    "new north south east west san los las saint st. united hong el".split()
+)
+
+
+def people(doc: Doc) -> list[Span]:
+    """Person names in a parsed paragraph: NER's PERSON entities, or without NER, runs of
+    proper nouns that look like names ("Volodymyr Zelenskyy", titles stripped later)."""
+    if "people" in doc.user_data:
+        return doc.user_data["people"]
+    if doc.has_annotation("ENT_IOB"):
+        found = [e for e in doc.ents if e.label_ == "PERSON"]
+    else:
+        found = []
+        run: list[Token] = []
+        for tok in [*doc, None]:
+            if tok is not None and tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper():
+                run.append(tok)
+                continue
+            span = _name_run(run)
+            if span is not None:
+                found.append(span)
+            run = []
+    doc.user_data["people"] = found
+    return found
+
+
+def _name_run(run: list[Token]) -> Span | None:
+    words = [t.text for t in run]
+    while words and (words[0].lower() in TITLES or words[0].isupper() and len(words[0]) > 1):
+        words.pop(0)
+        run = run[1:]
+    if len(run) < 2 or len(run) > 4:
+        return None
+    lows = [w.lower().rstrip("’'s") for w in words]
+    if lows[0] in _PLACE_PREFIXES or any(w in _NOT_NAME_WORDS for w in lows):
+        return None
+    if any(w.isupper() and len(w) > 2 for w in words):
+        return None
+    return run[0].doc[run[0].i : run[-1].i + 1]
+
+
+def person_entity(doc_span: Span) -> Span | None:
+    """The last person name inside a span, if any."""
+    found = [e for e in people(doc_span.doc) if doc_span.start <= e.start and e.end <= doc_span.end]
+    return found[-1] if found else None
+
+
+def strip_titles(words: list[str]) -> list[str]:
+    """Drop everything up to the last title word ("Kremlin spokesman Dmitry Peskov" -> Dmitry Peskov)."""
+    cut = 0
+    for k, word in enumerate(words[:-1]):
+        low = word.lower()
+        if low in TITLES or low in ("the", "a", "an") or word[:1].islower():
+            cut = k + 1
+    return words[cut:]
+
+
+def roles_of(words: list[str]) -> frozenset[str]:
+    """Role and title words of a mention ("Kremlin spokesman Dmitry Peskov")."""
+    return frozenset(w.lower() for w in words if w.lower() in ROLE_HEADS or w.lower() in TITLES) | (
+        frozenset(w.lower() for w in words if w[:1].isupper() and w.lower() not in TITLES)
+    )
+
+
+def capitalised_names(text: str, offset: int, index: MentionIndex) -> list[Mention]:
+    """Cheap person mentions in text that was not parsed: known names and titled names."""
+    out = []
+    for match in _CAPSEQ.finditer(text):
+        words = match.group().split()
+        name_words = strip_titles(words)
+        last = _POSSESSIVE.sub("", name_words[-1]).lower()
+        titled = len(name_words) < len(words)
+        if name_words[-1][:1].islower():
+            continue
+        if last in index.surnames or (titled and len(name_words) >= 2):
+            start = offset + match.start() + match.group().rfind(name_words[0])
+            name = index.full_name(" ".join(name_words))
+            out.append(Mention(start, offset + match.end(), name, True, True, roles_of(words)))
+    return out
+
+
+def canonical(name: str, gazetteer: Mapping[str, str], *alternatives: str) -> str:
+    """Map a name (or one of its alternatives) through the gazetteer."""
+    for candidate in (*alternatives, name):
+        key = candidate.strip().lower()
+        for k in (key, key.removeprefix("the ")):
+            if k in gazetteer:
+                return gazetteer[k]
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A resolved speaker: the in-text mention and the normalised name."""
+
+    text: str
+    start: int
+    end: int
+    name: str
+
+
+def resolve_subject(
+    subj: Token, *, base: int, index: MentionIndex, antecedent: Token | None = None
+) -> Speaker:
+    """Resolve the subject of a cue to a speaker.
+
+    Args:
+        subj: The subject token (head of the speaker noun phrase).
+        base: Offset of the parsed paragraph in the document.
+        index: The document's mentions.
+        antecedent: For a relative pronoun subject, the noun the clause modifies.
+    """
+    doc = subj.doc
+    if subj.lower_ in RELATIVE_PRONOUNS and antecedent is not None:
+        # "the Biden administration, which insisted": the mention is "which", the speaker
+        # its antecedent
+        found = resolve_subject(antecedent, base=base, index=index)
+        start = base + subj.idx
+        return Speaker(subj.text, start, start + len(subj), found.name)
+    start, end = np_span(subj)
+    span = doc[start:end]
+    text = span.text
+    s_char, e_char = base + span.start_char, base + span.end_char
+    low = subj.lower_
+    if low in PERSON_PRONOUNS and end - start == 1:
+        return Speaker(text, s_char, e_char, index.resolve(s_char, person=True))
+    if low in GROUP_PRONOUNS and end - start == 1:
+        return Speaker(text, s_char, e_char, index.resolve(s_char, person=False))
+    owner = [
+        c
+        for c in subj.children
+        if c.dep_ == "poss" or (c.dep_ == "nmod" and any(g.tag_ == "POS" for g in c.children))
+    ]
+    if low in SPOKES and owner:
+        inner = resolve_subject(owner[0], base=base, index=index)
+        return Speaker(text, s_char, e_char, inner.name)
+    entity = person_entity(span)
+    if entity is not None and entity.start <= subj.i < entity.end:
+        return Speaker(text, s_char, e_char, index.full_name(entity.text))
+    words = [t.text for t in span if t.tag_ != "POS"]
+    proper = [
+        t
+        for t in span
+        if t.tag_ in ("NNP", "NNPS") or (t.text[:1].isupper() and t.lower_ in index.surnames)
+    ]
+    if proper and proper[-1].i == subj.i:
+        stripped = strip_titles(words)
+        if stripped[-1].lower() in index.surnames or len(stripped) < len(words):
+            return Speaker(text, s_char, e_char, index.full_name(" ".join(stripped)))
+    if low in ROLE_HEADS and subj.tag_ in ("NN", "NNS"):
+        return Speaker(text, s_char, e_char, resolve_description(words, low, s_char, index) or text)
+    if low in PERSON_PRONOUNS | GROUP_PRONOUNS or (end - start == 1 and low in _VAGUE):
+        return Speaker(text, s_char, e_char, "")  # "many", "some": no one to register
+    return Speaker(text, s_char, e_char, text)
+
+
+def resolve_description(words: list[str], head: str, pos: int, index: MentionIndex) -> str:
+    """Resolve "the Kremlin spokesman" to the latest person mention carrying those roles."""
+    roles = frozenset(w.lower() for w in words if w[:1].isupper() and w.lower() != "the")
+    name = index.resolve(pos, person=True, roles=roles | {head})
+    if not name and roles:
+        name = index.resolve(pos, person=True, roles=frozenset({head}))
+    return name

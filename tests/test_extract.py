@@ -1,0 +1,292 @@
+"""Claim extraction on the seed article and on one snippet per pattern, with the real model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+
+from stance.extract import extract_claims, load_nlp
+from stance.records import Claim, Document
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_NAME = "trump-putin-ukraine-2025-02-12.txt"
+DAY = dt.date(2025, 2, 12)
+
+
+def _seed_path() -> Path:
+    local = ROOT / "fixtures" / "seed" / SEED_NAME
+    return local if local.exists() else ROOT.parent / "shared" / "seed" / SEED_NAME
+
+
+def _check_offsets(doc: Document, claims: list[Claim]) -> None:
+    for c in claims:
+        assert doc.text[c.start_char : c.end_char] == c.text
+        if c.speaker_start_char is not None:
+            assert doc.text[c.speaker_start_char : c.speaker_end_char] == c.speaker_text
+        assert c.sentence_start <= c.start_char < c.end_char <= c.sentence_end
+
+
+def _run(text: str, **kwargs) -> list[Claim]:
+    doc = Document(id="snippet", date=DAY, text=text)
+    claims = list(extract_claims([doc], **kwargs))
+    _check_offsets(doc, claims)
+    return claims
+
+
+def _find(claims: list[Claim], fragment: str) -> Claim:
+    hits = [c for c in claims if fragment in c.text]
+    assert hits, f"no claim contains {fragment!r}: {[c.text for c in claims]}"
+    return min(hits, key=lambda c: len(c.text))
+
+
+@pytest.fixture(scope="module")
+def seed() -> tuple[Document, list[Claim]]:
+    doc = Document(id="seed", date=DAY, text=_seed_path().read_text(encoding="utf-8"))
+    claims = list(extract_claims([doc]))
+    _check_offsets(doc, claims)
+    return doc, claims
+
+
+@pytest.mark.parametrize(
+    ("fragment", "speaker", "kind", "hedged"),
+    [
+        ("I don’t think it’s practical to have it, personally", "Donald Trump", "direct", True),
+        ("I think we’re on the way to getting peace.", "Donald Trump", "direct", True),
+        ("I think they have to make peace.", "Donald Trump", "direct", True),
+        ("And I’m OK with that.", "Donald Trump", "direct", False),
+        ("there’s no way they’d allow that", "Donald Trump", "direct", True),
+        ("it’s unlikely or impractical", "Pete Hegseth", "direct", None),
+        ("NATO membership was unrealistic for Ukraine", "Pete Hegseth", "reported", False),
+        ("a meaningful conversation", "Volodymyr Zelenskyy", "partial", False),
+        ("I am grateful to President Trump", "Volodymyr Zelenskyy", "direct", False),
+        (
+            "Kyiv would be a full participant in any decisions made",
+            "the Biden administration",
+            "reported",
+            False,
+        ),
+        (
+            "membership in the Western military alliance was",
+            "the Biden administration",
+            "reported",
+            False,
+        ),
+        ("Ukraine was the main focus", "Dmitry Peskov", "reported", False),
+    ],
+)
+def test_seed_claims_have_the_right_speaker(seed, fragment, speaker, kind, hedged):
+    _, claims = seed
+    claim = _find(claims, fragment)
+    assert claim.speaker == speaker
+    assert claim.kind == kind
+    if hedged is not None:
+        assert claim.hedged is hedged
+    assert not claim.text.endswith((",", " ")) and not claim.text.startswith(("“", " "))
+
+
+def test_seed_quote_text_excludes_marks_and_trailing_comma(seed):
+    _, claims = seed
+    assert any(c.text == "I don’t think it’s practical to have it, personally" for c in claims)
+    assert any(c.text == "And I’m OK with that." for c in claims)
+
+
+def test_seed_hegseth_reported_with_full_mention(seed):
+    doc, claims = seed
+    claim = _find(claims, "NATO membership was unrealistic for Ukraine")
+    assert claim.cue == "said"
+    assert claim.speaker_text == "Defence Secretary Pete Hegseth"
+    assert doc.text[claim.speaker_start_char : claim.speaker_end_char] == claim.speaker_text
+
+
+def test_seed_relative_clause_and_pronouns(seed):
+    _, claims = seed
+    kyiv = _find(claims, "Kyiv would be a full participant")
+    assert (kyiv.cue, kyiv.speaker_text) == ("insisted", "which")
+    zel = _find(claims, "a meaningful conversation")
+    assert zel.speaker_text == "he"
+
+
+def test_seed_past_statement_is_dated(seed):
+    _, claims = seed
+    claim = _find(claims, "membership in the Western military alliance was")
+    assert claim.period_start == dt.date(2022, 2, 1)
+    assert claim.period_end == dt.date(2022, 2, 28)
+    assert claim.date == dt.date(2022, 2, 1)
+    assert "February 2022" in claim.date_text
+    inevitable = _find(claims, "inevitable")
+    assert inevitable.speaker == "the Biden administration"
+    current = _find(claims, "And I’m OK with that.")
+    assert current.period_start is None and current.date == DAY
+
+
+def test_seed_nested_report_splits_the_quote(seed):
+    _, claims = seed
+    hegseth = _find(claims, "it’s unlikely or impractical")
+    assert "probably that’s true" not in hegseth.text
+    assert _find(claims, "I think probably that’s true").speaker == "Donald Trump"
+
+
+def test_page_furniture_gives_no_claims(seed):
+    _, claims = seed
+    assert not any("Source link" in c.text or "ADVERTISEMENT" in c.text for c in claims)
+
+
+def test_split_quote_both_parts_attributed():
+    claims = _run("“We will not back down,” Smith said, “and we are ready to talk.”")
+    assert _find(claims, "We will not back down").speaker == "Smith"
+    assert _find(claims, "we are ready to talk").speaker == "Smith"
+
+
+def test_quote_over_several_paragraphs():
+    text = (
+        "Jane Smith, the foreign minister, said on Monday:\n\n"
+        "“The first point is clear.\n\n“The second point is also clear.”\n\nThe talks ended."
+    )
+    claims = _run(text)
+    assert _find(claims, "The first point").speaker == "Jane Smith"
+    assert _find(claims, "The second point").speaker == "Jane Smith"
+
+
+def test_stray_closing_mark_opens_a_paragraph():
+    text = "Doe spoke first.\n\n”We are ready to talk,” Doe said. “And we will.”"
+    claims = _run(text)
+    assert _find(claims, "We are ready to talk").speaker == "Doe"
+    assert _find(claims, "And we will.").speaker == "Doe"
+
+
+def test_phrasal_cue_takes_both_parts_of_a_quote():
+    text = "“You know, it happens,” Smith went on, as if he did not hear her. “But we move on.”"
+    claims = _run(text)
+    assert _find(claims, "You know").speaker == "Smith"
+    assert _find(claims, "But we move on").speaker == "Smith"
+
+
+def test_according_to():
+    claims = _run("The talks will resume next week, according to Foreign Minister Jane Smith.")
+    claim = _find(claims, "The talks will resume next week")
+    assert (claim.kind, claim.cue, claim.speaker) == ("according_to", "according to", "Jane Smith")
+    assert claim.speaker_text == "Foreign Minister Jane Smith"
+
+
+def test_pronoun_resolved_across_paragraphs():
+    text = (
+        "Senator John Doe arrived in Paris on Monday after a long flight from Washington.\n\n"
+        "He said the sanctions would stay in place."
+    )
+    claim = _find(_run(text), "the sanctions would stay in place")
+    assert (claim.speaker_text, claim.speaker) == ("He", "John Doe")
+
+
+def test_description_resolved_to_antecedent():
+    text = (
+        "Kremlin spokesman Dmitry Peskov met reporters in Moscow on Friday.\n\n"
+        "The Kremlin spokesman said the talks had been useful."
+    )
+    claim = _find(_run(text), "the talks had been useful")
+    assert claim.speaker == "Dmitry Peskov"
+    assert claim.speaker_text == "The Kremlin spokesman"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker"),
+    [
+        ("The White House said the president would sign the bill.", "sign the bill", "White House"),
+        ("Moscow warned that it would respond.", "it would respond", "Moscow"),
+        ("NATO members argued that the alliance must expand.", "must expand", "NATO members"),
+        ("Putin’s spokesman said the talks were useful.", "the talks were useful", "Putin"),
+        ("Doe’s comments that the war must end drew criticism.", "the war must end", "Doe"),
+    ],
+)
+def test_institution_and_possessive_speakers(text, fragment, speaker):
+    claims = _run(text, gazetteer={"the white house": "White House"})
+    assert _find(claims, fragment).speaker == speaker
+
+
+def test_partial_quote_inside_reported_speech():
+    claim = _find(_run("Senator John Doe called the plan “unrealistic” on Monday."), "unrealistic")
+    assert (claim.text, claim.kind, claim.speaker) == ("unrealistic", "partial", "John Doe")
+
+
+def test_vague_subjects_leave_the_speaker_empty():
+    claim = _find(_run("Many said the war must end."), "the war must end")
+    assert (claim.speaker_text, claim.speaker) == ("Many", "")
+
+
+def test_hedges():
+    assert _find(_run("Doe said the deal could probably be signed."), "the deal").hedged
+    assert not _find(_run("Doe said the deal was signed."), "the deal").hedged
+    assert _find(_run("“Maybe we will talk,” Doe said."), "Maybe").hedged
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        (
+            "In 2023, the Biden administration said Ukraine would join NATO.",
+            "2023-01-01",
+            "2023-12-31",
+        ),
+        ("Last year, Senator John Doe said the war must end.", "2024-01-01", "2024-12-31"),
+        ("Since 2022, Doe has said that the war must end.", "2022-01-01", "2025-02-12"),
+    ],
+)
+def test_past_statements_are_dated(text, start, end):
+    claim = [c for c in _run(text) if c.kind == "reported"][0]
+    assert (str(claim.period_start), str(claim.period_end)) == (start, end)
+    assert claim.date == claim.period_start
+
+
+def test_date_inside_the_content_does_not_date_the_statement():
+    claim = _find(_run("Doe said Ukraine would join NATO in 2020."), "Ukraine would join")
+    assert claim.period_start is None and claim.date == DAY
+
+
+def test_gazetteer_canonicalises_people():
+    claims = _run(
+        "Pete Hegseth said the plan was unrealistic.", gazetteer={"pete hegseth": "Hegseth, Pete"}
+    )
+    assert _find(claims, "the plan was unrealistic").speaker == "Hegseth, Pete"
+
+
+def test_streams_documents_in_order_with_small_batches():
+    def documents():
+        for i in range(5):
+            yield Document(id=f"d{i}", date=DAY, text=f"Doe said the plan number {i} was good.")
+            yield Document(id=f"empty{i}", date=DAY, text="Nothing here.")
+
+    claims = list(extract_claims(documents(), batch_size=3))
+    assert [c.doc_id for c in claims] == [f"d{i}" for i in range(5)]
+
+
+def test_load_nlp_is_cached_and_lean():
+    nlp = load_nlp()
+    assert load_nlp() is nlp
+    assert "parser" in nlp.pipe_names
+    assert not {"ner", "lemmatizer"} & set(nlp.pipe_names)
+    assert "ner" in load_nlp(ner=True).pipe_names
+
+
+def test_seed_speakers_are_the_same_with_ner(seed):
+    doc, claims = seed
+    with_ner = list(extract_claims([doc], nlp=load_nlp(ner=True)))
+    _check_offsets(doc, with_ner)
+    for fragment in ("I think they have to make peace.", "NATO membership was unrealistic"):
+        assert _find(with_ner, fragment).speaker == _find(claims, fragment).speaker
+
+
+def test_streams_an_endless_generator_with_bounded_lookahead():
+    consumed = 0
+
+    def endless():
+        nonlocal consumed
+        for i in itertools.count():
+            consumed += 1
+            text = f"Doe said plan {i} was good." if i % 3 == 0 else "No statement here at all."
+            yield Document(id=f"d{i}", date=DAY, text=text)
+
+    first = list(itertools.islice(extract_claims(endless(), batch_size=2), 5))
+    assert [c.doc_id for c in first] == ["d0", "d3", "d6", "d9", "d12"]
+    assert consumed < 100
