@@ -290,3 +290,20 @@ def test_streams_an_endless_generator_with_bounded_lookahead():
     first = list(itertools.islice(extract_claims(endless(), batch_size=2), 5))
     assert [c.doc_id for c in first] == ["d0", "d3", "d6", "d9", "d12"]
     assert consumed < 100
+
+
+def test_pronoun_resolves_to_a_surname_the_registry_knows():
+    import datetime as dt
+
+    from stance.records import Document
+
+    text = (
+        '"The northern rail link goes ahead, fully funded," Brandt said. '
+        'He added that the carbon tax "will not come back under this government."'
+    )
+    doc = Document("x", dt.date(2024, 1, 19), text)
+    claims = list(
+        extract_claims([doc], gazetteer={"brandt": "Otto Brandt", "otto brandt": "Otto Brandt"})
+    )
+    later = [c for c in claims if "come back" in c.text]
+    assert later and all(c.speaker == "Otto Brandt" and c.speaker_text == "He" for c in later)

@@ -114,7 +114,7 @@ def _document_claims(
     text = doc.text
     quotes: list[Quote] = plan["quotes"]
     qspans = [(q.start - q.mark, q.end + q.mark) for q in quotes]
-    index = _mentions(text, plan, pdocs, qspans)
+    index = _mentions(text, plan, pdocs, qspans, gaz)
     claims: list[Claim] = []
     group_cue: dict[int, Cue] = {}  # pieces of one quotation share its speaker
     previous: Cue | None = None  # the speech cue that ended the previous parsed paragraph
@@ -184,9 +184,18 @@ def _only_quotes(text: str, span: tuple[int, int], qspans: list[tuple[int, int]]
 
 
 def _mentions(
-    text: str, plan: dict[str, Any], pdocs: list[tuple[int, Doc]], qspans: list[tuple[int, int]]
+    text: str,
+    plan: dict[str, Any],
+    pdocs: list[tuple[int, Doc]],
+    qspans: list[tuple[int, int]],
+    gaz: Mapping[str, str] | None = None,
 ) -> MentionIndex:
     index = MentionIndex()
+    # surnames the registry knows ("brandt" -> "Otto Brandt") count as people even when the
+    # article never writes the full name
+    for form, name in (gaz or {}).items():
+        if " " not in form and " " in name and name.lower().split()[-1] == form:
+            index.surnames.setdefault(form, name)
     inside = lambda pos: any(s <= pos < e for s, e in qspans)  # noqa: E731
     names = []
     for base, pdoc in pdocs:
