@@ -1,0 +1,98 @@
+"""Benchmark the stance model: pairs scored per second and peak RSS, per backend.
+
+    python bench/stance_model.py                 # torch fp32, onnx fp32, int8: fresh processes
+    python bench/stance_model.py --backend int8  # one backend in this process
+
+Texts are policy statements of at most 64 tokens (the contrast set's, repeated to --pairs).
+Targets: >= 150 pairs/s on 2 cores, <= 1.5 GB peak RSS. The int8 run also reports how far it
+is from fp32 (embedding cosine, label agreement).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRAST = ROOT / "fixtures" / "contrast" / "contrast_set.csv"
+
+
+def measure(backend: str, n_pairs: int, repeats: int) -> dict:
+    """Score ``n_pairs`` pairs ``repeats`` times with one backend; return the figures."""
+    import numpy as np
+    import pandas as pd
+
+    from stance.model import StanceModel
+
+    pairs = pd.read_csv(CONTRAST)
+    reps = -(-n_pairs // len(pairs))
+    texts = (pairs["text"].tolist() * reps)[:n_pairs]
+    targets = (pairs["target"].tolist() * reps)[:n_pairs]
+    model = StanceModel.load(backend=backend)
+    tokenizer = model.embedder._encoder()[0]
+    lengths = [len(tokenizer(t, x)["input_ids"]) for t, x in zip(targets, texts, strict=True)]
+    model.predict_proba(texts[:64], targets[:64])  # warm-up (loads the encoder)
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        proba = model.predict_proba(texts, targets)
+        timings.append(time.perf_counter() - start)
+    best = min(timings)
+    figures = {
+        "backend": backend,
+        "threads": __import__("torch").get_num_threads(),
+        "cpu_count": os.cpu_count(),
+        "pairs": n_pairs,
+        "max_pair_tokens": max(lengths),
+        "mean_pair_tokens": round(float(np.mean(lengths)), 1),
+        "pairs_per_s": round(n_pairs / best, 1),
+        "seconds_best": round(best, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if backend != "torch":
+        ref = StanceModel.load(backend="torch")
+        uniq = pairs.drop_duplicates(["text", "target"])
+        a = model.embed(uniq["text"], uniq["target"])
+        b = ref.embed(uniq["text"], uniq["target"])
+        cos = (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+        pa = model.head.predict_proba(a).argmax(1)
+        pb = ref.head.predict_proba(b).argmax(1)
+        gold = uniq["label"].to_numpy()
+        classes = np.asarray(model.classes_)
+        figures.update(
+            {
+                "cosine_to_fp32_mean": round(float(cos.mean()), 4),
+                "cosine_to_fp32_min": round(float(cos.min()), 4),
+                "label_agreement_with_fp32": round(float((pa == pb).mean()), 4),
+                "contrast_accuracy": round(float((classes[pa] == gold).mean()), 4),
+                "contrast_accuracy_fp32": round(float((classes[pb] == gold).mean()), 4),
+            }
+        )
+    del proba
+    return figures
+
+
+def main() -> None:
+    """Parse options, run each backend (in a fresh process when several), print JSON lines."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=["torch", "int8", "onnx"], default=None)
+    parser.add_argument("--pairs", type=int, default=1024)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    if args.backend:
+        print(json.dumps(measure(args.backend, args.pairs, args.repeats)), flush=True)
+        return
+    for backend in ("torch", "onnx", "int8"):
+        cmd = [sys.executable, __file__, "--backend", backend, "--pairs", str(args.pairs)]
+        cmd += ["--repeats", str(args.repeats)]
+        subprocess.run(cmd, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+
+
+if __name__ == "__main__":
+    main()

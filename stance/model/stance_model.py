@@ -1,0 +1,118 @@
+"""The stance model users load: tuned pair encoder + calibrated scikit-learn head."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stance.model.artifact import artifact_sha256, default_artifact_dir, read_meta
+from stance.model.encoder import BASE_MODEL_NAME, PairEmbedder, base_model_hash, base_model_path
+from stance.model.head import StanceClassifier
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+
+class StanceModel:
+    """Scores the stance of a text toward a target proposition: against / favor / neutral.
+
+    Load it with :meth:`load`; the pair (target, text) is encoded as a sentence pair.
+
+    Attributes:
+        classes_: Column order of :meth:`predict_proba` (``["against", "favor", "neutral"]``).
+        path: The artifact folder.
+        meta: Contents of its ``meta.json``.
+    """
+
+    def __init__(self, *, embedder: PairEmbedder, head: StanceClassifier, meta: dict, path: Path):
+        self.embedder = embedder
+        self.head = head
+        self.meta = meta
+        self.path = path
+        self.classes_ = [str(c) for c in head.classes_]
+
+    @classmethod
+    def load(
+        cls,
+        path: Path | str | None = None,
+        *,
+        backend: str = "torch",
+        batch_size: int = 64,
+    ) -> StanceModel:
+        """Load an artifact folder (None: the packaged one) and check it fits the base encoder.
+
+        Args:
+            path: Artifact folder written by :func:`stance.model.train.train`.
+            backend: ``torch`` (fp32, default), ``onnx`` (same fp32 model run by onnxruntime;
+                needs ``onnx`` for the one-time export) or ``int8`` (dynamic int8 Linear layers).
+            batch_size: Pairs per forward pass.
+
+        Raises:
+            stance.errors.ModelMismatchError: other format version or other base weights.
+        """
+        folder = Path(path) if path is not None else default_artifact_dir()
+        meta = read_meta(folder, base_hash=base_model_hash())
+        head = StanceClassifier.from_dict(json.loads((folder / "head.json").read_text()))
+        embedder = PairEmbedder(
+            model_dir=folder,
+            base_dir=base_model_path(),
+            batch_size=batch_size,
+            max_length=meta["training_config"]["max_length"],
+            backend=backend,
+        )
+        return cls(embedder=embedder, head=head, meta=meta, path=folder)
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """Model name, artifact sha256, base encoder name + hash, code version (for reports)."""
+        return {
+            "model_name": self.meta.get("model_name", "stance-minilm-lora"),
+            "artifact_sha256": artifact_sha256(self.path),
+            "base_model": BASE_MODEL_NAME,
+            "base_sha256": self.meta["base_model"]["sha256"],
+            "code_version": self.meta.get("code_version"),
+            "backend": self.embedder.backend,
+            "adapted": bool(self.meta.get("adapted")),
+        }
+
+    def embed(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        """Tuned pair embeddings, one row per (target, text)."""
+        texts, targets = list(texts), list(targets)
+        if len(texts) != len(targets):
+            raise ValueError(f"{len(texts)} texts but {len(targets)} targets; pass one per text")
+        return self.embedder.transform(list(zip(targets, texts, strict=True)))
+
+    def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        """Probabilities of shape (n, 3), columns in :attr:`classes_` order."""
+        import numpy as np
+
+        emb = self.embed(texts, targets)
+        if len(emb) == 0:
+            return np.zeros((0, len(self.classes_)))
+        return self.head.predict_proba(emb)
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        """Most probable label per pair."""
+        import numpy as np
+
+        proba = self.predict_proba(texts, targets)
+        return np.asarray(self.classes_)[proba.argmax(axis=1)]
+
+    def adapt(self, examples: pd.DataFrame, *, strength: float = 1.0) -> StanceModel:
+        """A copy whose head is adjusted to a few analyst examples per topic.
+
+        Args:
+            examples: Columns ``text``, ``target``, ``label`` (against/favor/neutral).
+            strength: How strongly the head is held to its trained weights (see
+                :meth:`StanceClassifier.adapted`); smaller trusts the examples more.
+        """
+        missing = {"text", "target", "label"} - set(examples.columns)
+        if missing:
+            raise ValueError(f"examples need columns text, target, label; missing {missing}")
+        emb = self.embed(examples["text"].astype(str), examples["target"].astype(str))
+        head = self.head.adapted(emb, examples["label"].to_numpy(), strength=strength)
+        meta = {**self.meta, "adapted": {"examples": len(examples), "strength": strength}}
+        return StanceModel(embedder=self.embedder, head=head, meta=meta, path=self.path)

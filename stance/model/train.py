@@ -1,0 +1,463 @@
+"""Fine-tune the stance encoder with LoRA and fit the scikit-learn head.
+
+``train(data_dir, out_dir)`` mixes the train splits of VAST, IBM ArgQ, Perspectrum, Procon20 and
+Emergent (its "observing" headlines as neutral), trains LoRA factors on (target, text) pairs with
+a softmax head, checkpoints every epoch (safetensors + JSON; a rerun resumes after the last
+finished epoch), keeps the epoch with the best mean dev macro-F1, then fits
+:class:`~stance.model.head.StanceClassifier` on the tuned embeddings of train rows, picks its
+``C`` and temperature on the dev splits, and writes the artifact (:mod:`stance.model.artifact`).
+Test splits are never read. peft is needed here only (the ``train`` extra).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stance.model.data import BINARY_DATASETS, DATASETS, dataset_files, load_pairs
+from stance.model.encoder import (
+    BASE_MODEL_NAME,
+    DEFAULT_MAX_LENGTH,
+    base_model_hash,
+    base_model_path,
+    encode_pairs,
+    load_transformer,
+    mean_pool,
+    resolve_device,
+)
+from stance.model.lora import TARGET_MODULES, extract_lora, merge_lora, save_lora
+from stance.model.metrics import CLASSES, macro_f1, predict_labels
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+DEV_ROWS_PER_DATASET = 1500
+HEAD_TRAIN_ROWS = 24000
+
+
+def train(
+    data_dir: Path | str,
+    out_dir: Path | str,
+    *,
+    epochs: int = 3,
+    seed: int = 13,
+    limit: int | None = None,
+    resume: bool = True,
+    device: str | None = None,
+) -> dict[str, Any]:
+    """Train the stance model on the datasets in ``data_dir`` and write the artifact to ``out_dir``.
+
+    Args:
+        data_dir: Folder laid out as ``../shared/datasets``.
+        out_dir: Artifact folder (checkpoints go in ``out_dir/checkpoints``).
+        epochs: Passes over the training pairs.
+        seed: Seed for sampling, shuffling and initialisation.
+        limit: Use at most this many training pairs (and a matching share of dev rows).
+        resume: Continue after the last finished epoch checkpointed in ``out_dir``.
+        device: torch device (None: CUDA if available, else CPU).
+
+    Returns:
+        Summary: artifact path, best epoch, dev scores, timings.
+    """
+    frame = load_pairs(data_dir, splits=("train", "dev"))
+    data_info = {
+        "datasets": list(DATASETS),
+        "files_sha256": dataset_files(data_dir),
+    }
+    return train_frame(
+        frame,
+        out_dir,
+        base_dir=base_model_path(),
+        base_hash=base_model_hash(),
+        data_info=data_info,
+        epochs=epochs,
+        seed=seed,
+        limit=limit,
+        resume=resume,
+        device=device,
+    )
+
+
+def _seed_all(seed: int) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _subsample(frame: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
+    if n is None or len(frame) <= n:
+        return frame.reset_index(drop=True)
+    return frame.sample(n=n, random_state=seed).reset_index(drop=True)
+
+
+def dev_scores(frame: pd.DataFrame, proba: np.ndarray) -> dict[str, float]:
+    """Macro-F1 per dataset (favor/against only for binary sets) and their mean."""
+    import numpy as np
+
+    scores = {}
+    for name, rows in frame.groupby("dataset", sort=True):
+        idx = rows.index.to_numpy()
+        binary = name in BINARY_DATASETS
+        pred = predict_labels(proba[idx], binary=binary)
+        scores[name] = macro_f1(rows["label"], pred, labels=CLASSES[:2] if binary else CLASSES)
+    scores["mean"] = float(np.mean(list(scores.values())))
+    return scores
+
+
+def _tensor_state(optimizer: Any, named: dict[str, Any]) -> tuple[dict, dict]:
+    """Optimizer moments as named tensors (safetensors) + step counts (JSON)."""
+    tensors, steps = {}, {}
+    for name, param in named.items():
+        state = optimizer.state.get(param, {})
+        for key in ("exp_avg", "exp_avg_sq"):
+            if key in state:
+                tensors[f"opt.{key}.{name}"] = state[key].detach().float().cpu().contiguous()
+        if "step" in state:
+            steps[name] = float(state["step"])
+    return tensors, steps
+
+
+def train_frame(
+    frame: pd.DataFrame,
+    out_dir: Path | str,
+    *,
+    base_dir: Path | str,
+    base_hash: str,
+    data_info: dict[str, Any],
+    epochs: int = 3,
+    seed: int = 13,
+    limit: int | None = None,
+    resume: bool = True,
+    device: str | None = None,
+    rank: int = 32,
+    alpha: int = 64,
+    lr: float = 4e-4,
+    batch_size: int = 64,
+    max_length: int = DEFAULT_MAX_LENGTH,
+    augment: bool = False,
+    deadline: float | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Train on a pair table (columns of :data:`stance.model.data.PAIR_COLUMNS`).
+
+    ``augment`` adds negated copies of some favor/against training rows with flipped labels
+    (:func:`stance.model.augment.negation_augment`, about 1 row in 6).
+
+    ``deadline`` (a ``time.monotonic()`` value) stops training early; the best finished epoch
+    (or the partial one, if none finished) is still written. Other arguments: see :func:`train`.
+    """
+    import pandas as pd
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from safetensors.torch import load_file, save_file
+    from tqdm.auto import tqdm
+
+    started = time.monotonic()
+    out_dir = Path(out_dir)
+    ckpt_dir = out_dir / "checkpoints"
+    ckpt_dir.mkdir(parents=True, exist_ok=True)
+    device = resolve_device(device)
+    _seed_all(seed)
+
+    train_rows = _subsample(frame[frame["split"] == "train"], limit, seed)
+    dev_cap = DEV_ROWS_PER_DATASET if limit is None else max(20, limit // 8)
+    dev = frame[frame["split"] == "dev"]
+    dev_rows = pd.concat(
+        [
+            _subsample(dev[dev["dataset"] == name], dev_cap, seed)
+            for name in sorted(set(dev["dataset"]))
+        ],
+        ignore_index=True,
+    )
+    augmented = 0
+    if augment:
+        from stance.model.augment import negation_augment
+
+        extra = negation_augment(
+            train_rows,
+            seed=seed,
+            max_targets=len(train_rows) // 12,
+            max_texts=len(train_rows) // 12,
+        )
+        augmented = len(extra)
+        train_rows = pd.concat([train_rows, extra], ignore_index=True)
+    label_ids = {c: i for i, c in enumerate(CLASSES)}
+    y_train = torch.tensor(train_rows["label"].map(label_ids).to_numpy())
+
+    tokenizer, base = load_transformer(base_dir, device=device)
+    config = LoraConfig(
+        r=rank, lora_alpha=alpha, lora_dropout=0.1, target_modules=TARGET_MODULES, bias="none"
+    )
+    model = get_peft_model(base, config)
+    head = torch.nn.Linear(base.config.hidden_size, len(CLASSES)).to(device)
+    lora_params = {n: p for n, p in model.named_parameters() if p.requires_grad}
+    named = {**{f"lora.{n}": p for n, p in lora_params.items()}}
+    named.update({f"head.{n}": p for n, p in head.named_parameters()})
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": list(lora_params.values()), "lr": lr},
+            {"params": list(head.parameters()), "lr": lr * 4},
+        ],
+        weight_decay=0.01,
+    )
+    enc = tokenizer(
+        train_rows["target"].tolist(),
+        train_rows["text"].tolist(),
+        truncation="longest_first",
+        max_length=max_length,
+    )
+    ids, types = enc["input_ids"], enc["token_type_ids"]
+    steps_per_epoch = (len(ids) + batch_size - 1) // batch_size
+    total_steps = steps_per_epoch * epochs
+    warmup = max(1, int(0.06 * total_steps))
+
+    def lr_factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_factor)
+    history: list[dict[str, Any]] = []
+    start_epoch = 0
+    if resume:
+        done = sorted(int(p.parent.name.split("_")[1]) for p in ckpt_dir.glob("epoch_*/state.json"))
+        done = [e for e in done if e <= epochs]
+        if done:
+            last = ckpt_dir / f"epoch_{done[-1]}"
+            saved = load_file(str(last / "state.safetensors"))
+            state = json.loads((last / "state.json").read_text())
+            with torch.no_grad():
+                for name, param in named.items():
+                    param.copy_(saved[f"param.{name}"].to(param.device))
+            for name, param in named.items():
+                if f"opt.exp_avg.{name}" in saved:
+                    optimizer.state[param] = {
+                        "step": torch.tensor(state["opt_steps"][name]),
+                        "exp_avg": saved[f"opt.exp_avg.{name}"].to(param.device),
+                        "exp_avg_sq": saved[f"opt.exp_avg_sq.{name}"].to(param.device),
+                    }
+            history = state["history"]
+            start_epoch = done[-1]
+            for _ in range(start_epoch * steps_per_epoch):
+                scheduler.step()
+
+    def collate(index: list[int]):
+        width = max(len(ids[i]) for i in index)
+        batch_ids = torch.zeros((len(index), width), dtype=torch.long)
+        batch_types = torch.zeros_like(batch_ids)
+        mask = torch.zeros_like(batch_ids)
+        for row, i in enumerate(index):
+            n = len(ids[i])
+            batch_ids[row, :n] = torch.tensor(ids[i])
+            batch_types[row, :n] = torch.tensor(types[i])
+            mask[row, :n] = 1
+        return batch_ids.to(device), batch_types.to(device), mask.to(device)
+
+    def evaluate_dev() -> np.ndarray:
+        model.eval()
+        emb = encode_pairs(
+            tokenizer,
+            model,
+            dev_rows["target"].tolist(),
+            dev_rows["text"].tolist(),
+            batch_size=256,
+            max_length=max_length,
+            device=device,
+        )
+        with torch.no_grad():
+            logits = head(torch.tensor(emb, device=device))
+        return torch.softmax(logits.float(), -1).cpu().numpy()
+
+    use_amp = device.startswith("cuda")
+    snapshot: dict[str, Any] | None = None
+    timed_out = False
+    for epoch in range(start_epoch, epochs):
+        model.train()
+        order = torch.randperm(len(ids), generator=torch.Generator().manual_seed(seed + epoch))
+        batches = range(0, len(ids), batch_size)
+        bar = tqdm(batches, desc=f"epoch {epoch + 1}/{epochs}", disable=not progress)
+        running = 0.0
+        for step, start in enumerate(bar):
+            index = order[start : start + batch_size].tolist()
+            input_ids, token_types, mask = collate(index)
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp):
+                hidden = model(
+                    input_ids=input_ids, token_type_ids=token_types, attention_mask=mask
+                ).last_hidden_state
+                logits = head(mean_pool(hidden, mask).float())
+            loss = torch.nn.functional.cross_entropy(logits.float(), y_train[index].to(device))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(list(named.values()), 1.0)
+            optimizer.step()
+            scheduler.step()
+            running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
+            if step % 20 == 0:
+                bar.set_postfix(loss=f"{running:.3f}")
+            if deadline is not None and time.monotonic() > deadline:
+                timed_out = True
+                break
+        scores = dev_scores(dev_rows, evaluate_dev())
+        record = {"epoch": epoch + 1, "dev": scores, "partial": timed_out}
+        history.append(record)
+        if progress:
+            print(json.dumps(record), flush=True)
+        if timed_out:
+            best_done = max((h for h in history if not h["partial"]), default=None, key=_mean)
+            if best_done is None or scores["mean"] > best_done["dev"]["mean"]:
+                snapshot = {"epoch": epoch + 1, "tensors": extract_lora(model)}
+            break
+        tensors, steps = _tensor_state(optimizer, named)
+        tensors.update(
+            {f"param.{n}": p.detach().float().cpu().contiguous() for n, p in named.items()}
+        )
+        path = ckpt_dir / f"epoch_{epoch + 1}"
+        path.mkdir(exist_ok=True)
+        save_file(tensors, str(path / "state.safetensors"))
+        (path / "state.json").write_text(
+            json.dumps({"history": history, "opt_steps": steps}, indent=1)
+        )
+
+    finished = [h for h in history if not h["partial"]]
+    if snapshot is not None:
+        best_epoch, (lora_tensors, scaling) = snapshot["epoch"], snapshot["tensors"]
+    else:
+        best = max(finished, key=_mean)
+        best_epoch = best["epoch"]
+        saved = load_file(str(ckpt_dir / f"epoch_{best_epoch}" / "state.safetensors"))
+        with torch.no_grad():
+            for name, param in named.items():
+                param.copy_(saved[f"param.{name}"].to(param.device))
+        lora_tensors, scaling = extract_lora(model)
+    train_seconds = time.monotonic() - started
+
+    lora_config = {
+        "rank": rank,
+        "alpha": alpha,
+        "scaling": scaling,
+        "target_modules": TARGET_MODULES,
+    }
+    save_lora(out_dir / "lora.safetensors", lora_tensors, config=lora_config)
+    head_info = fit_head(
+        frame,
+        out_dir,
+        base_dir=base_dir,
+        device=device,
+        seed=seed,
+        train_cap=HEAD_TRAIN_ROWS if limit is None else limit,
+        dev_rows=dev_rows,
+        max_length=max_length,
+    )
+    counts = {
+        f"{name}/{split}": int(n)
+        for (name, split), n in frame.groupby(["dataset", "split"]).size().items()
+    }
+    from stance import __version__
+    from stance.model.artifact import write_meta
+
+    write_meta(
+        out_dir,
+        {
+            "model_name": "stance-minilm-lora",
+            "base_model": {"name": BASE_MODEL_NAME, "sha256": base_hash},
+            "code_version": __version__,
+            "training_data": {
+                **data_info,
+                "rows": counts,
+                "train_rows_used": len(train_rows),
+                "dev_rows_used": len(dev_rows),
+            },
+            "training_config": {
+                "epochs": epochs,
+                "seed": seed,
+                "limit": limit,
+                "lora": lora_config,
+                "lr": lr,
+                "batch_size": batch_size,
+                "max_length": max_length,
+                "negation_augmentation_rows": augmented,
+                "pooling": "mean",
+                "input": "pair: [CLS] target [SEP] text [SEP]",
+                "best_epoch": best_epoch,
+                "timed_out": timed_out,
+            },
+            "history": history,
+            "dev_scores": head_info["dev"],
+            "head": {k: v for k, v in head_info.items() if k != "dev"},
+        },
+    )
+    return {
+        "artifact": str(out_dir),
+        "best_epoch": best_epoch,
+        "history": history,
+        "dev": head_info["dev"],
+        "head": {k: v for k, v in head_info.items() if k != "dev"},
+        "train_seconds": round(train_seconds, 1),
+        "total_seconds": round(time.monotonic() - started, 1),
+        "timed_out": timed_out,
+    }
+
+
+def _mean(record: dict[str, Any]) -> float:
+    return record["dev"]["mean"]
+
+
+def fit_head(
+    frame: pd.DataFrame,
+    out_dir: Path,
+    *,
+    base_dir: Path | str,
+    device: str,
+    seed: int,
+    train_cap: int,
+    dev_rows: pd.DataFrame,
+    max_length: int,
+    grid: tuple[float, ...] = (0.1, 1.0, 10.0),
+) -> dict[str, Any]:
+    """Embed train/dev pairs with the merged encoder and fit + calibrate the head.
+
+    ``C`` is chosen by mean dev macro-F1; the temperature by dev log-likelihood.
+    Writes ``head.json`` into ``out_dir``.
+    """
+    import torch
+
+    from stance.model.head import StanceClassifier
+    from stance.model.lora import load_lora
+
+    tokenizer, model = load_transformer(base_dir, device=device)
+    tensors, config = load_lora(out_dir / "lora.safetensors")
+    merge_lora(model, tensors, scaling=config["scaling"])
+    if device.startswith("cuda"):
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+    rows = _subsample(frame[frame["split"] == "train"], train_cap, seed + 1)
+
+    def embed(part: pd.DataFrame):
+        return encode_pairs(
+            tokenizer,
+            model,
+            part["target"].tolist(),
+            part["text"].tolist(),
+            batch_size=256,
+            max_length=max_length,
+            device=device,
+        )
+
+    x_train, x_dev = embed(rows), embed(dev_rows)
+    best = None
+    for c in grid:
+        head = StanceClassifier(C=c, max_iter=2000).fit(x_train, rows["label"].to_numpy())
+        scores = dev_scores(dev_rows, head.predict_proba(x_dev))
+        if best is None or scores["mean"] > best[1]["mean"]:
+            best = (head, scores, c)
+    head, scores, c = best
+    head.calibrate(x_dev, dev_rows["label"].to_numpy())
+    (out_dir / "head.json").write_text(json.dumps(head.to_dict()) + "\n")
+    return {"dev": scores, "C": c, "temperature": head.temperature_, "train_rows": len(rows)}

@@ -1,0 +1,116 @@
+"""The packaged stance model loads, scores pairs sensibly and refuses a foreign base encoder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stance.errors import ModelMismatchError
+from stance.model import StanceModel
+from stance.model.artifact import default_artifact_dir
+
+FAVOR = [
+    ("Ukraine should join NATO", "We fully support Ukraine's bid to join the alliance."),
+    ("We should legalize cannabis", "Legal cannabis would take the trade out of criminal hands."),
+    ("Nuclear power should be expanded", "We need many more nuclear reactors to cut emissions."),
+]
+AGAINST = [
+    ("Ukraine should join NATO", "Ukraine must never become a member of NATO."),
+    ("We should legalize cannabis", "Cannabis should stay illegal; it damages young brains."),
+    ("Nuclear power should be expanded", "Expanding nuclear power is a costly mistake."),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> StanceModel:
+    return StanceModel.load()
+
+
+def test_clear_statements_get_the_right_label(model):
+    pairs = FAVOR + AGAINST
+    labels = model.predict([t for _, t in pairs], [g for g, _ in pairs])
+    assert list(labels) == ["favor"] * 3 + ["against"] * 3
+
+
+def test_probabilities_follow_classes_and_sum_to_one(model):
+    assert model.classes_ == ["against", "favor", "neutral"]
+    texts = [t for _, t in FAVOR + AGAINST]
+    targets = [g for g, _ in FAVOR + AGAINST]
+    proba = model.predict_proba(texts, targets)
+    assert proba.shape == (6, 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    assert (proba[:3, 1] > proba[:3, 0]).all()  # favor column is column 1
+    assert (proba[3:, 0] > proba[3:, 1]).all()
+
+
+def test_same_text_flips_with_a_negated_target(model):
+    text = ["The government must ban all new coal mines."]
+    favor = model.predict_proba(text, ["New coal mines should be banned"])[0]
+    against = model.predict_proba(text, ["New coal mines should be allowed"])[0]
+    assert favor[1] > favor[0] and against[0] > against[1]
+
+
+def test_identity_names_model_and_base(model):
+    ident = model.identity
+    assert ident["base_model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert len(ident["artifact_sha256"]) == 64 and len(ident["base_sha256"]) == 64
+    assert ident["code_version"]
+
+
+def test_artifact_is_small_and_has_no_pickle():
+    files = list(default_artifact_dir().iterdir())
+    assert sum(f.stat().st_size for f in files) <= 25 * 1024 * 1024
+    assert {f.name for f in files} == {"lora.safetensors", "head.json", "meta.json"}
+    meta = json.loads((default_artifact_dir() / "meta.json").read_text())
+    assert set(meta["dev_scores"]) >= {"vast", "ibm_argq", "perspectrum", "procon20"}
+    assert all(len(h) == 64 for h in meta["training_data"]["files_sha256"].values())
+
+
+def _copy_artifact(tmp_path, **meta_changes):
+    folder = tmp_path / "artifact"
+    shutil.copytree(default_artifact_dir(), folder)
+    meta = json.loads((folder / "meta.json").read_text())
+    for key, value in meta_changes.items():
+        meta[key] = value
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return folder
+
+
+def test_mismatching_base_hash_is_refused(tmp_path):
+    folder = _copy_artifact(tmp_path, base_model={"name": "x", "sha256": "0" * 64})
+    with pytest.raises(ModelMismatchError, match="retrain") as info:
+        StanceModel.load(folder)
+    assert "\n" not in str(info.value) and "meta.json" in str(info.value)
+
+
+def test_other_format_version_is_refused(tmp_path):
+    folder = _copy_artifact(tmp_path, format_version=999)
+    with pytest.raises(ModelMismatchError, match="format"):
+        StanceModel.load(folder)
+
+
+def test_adapt_uses_topic_examples_without_changing_the_original(model):
+    target = "The city should build a new stadium"
+    examples = pd.DataFrame(
+        {
+            "text": [
+                "A stadium would be a fantastic boost for local businesses.",
+                "The arena will bring jobs and visitors to the city.",
+                "Public money for a stadium is a scandal.",
+                "The stadium plan wastes funds that schools need.",
+            ],
+            "target": [target] * 4,
+            "label": ["favor", "favor", "against", "against"],
+        }
+    )
+    adapted = model.adapt(examples, strength=0.05)
+    before = model.predict_proba(examples["text"], examples["target"])
+    after = adapted.predict_proba(examples["text"], examples["target"])
+    gold = np.array([1, 1, 0, 0])
+    assert after[np.arange(4), gold].mean() > before[np.arange(4), gold].mean()
+    np.testing.assert_array_equal(model.predict_proba(examples["text"], examples["target"]), before)
+    assert adapted.identity["adapted"] and not model.identity["adapted"]
