@@ -114,3 +114,13 @@ def test_adapt_uses_topic_examples_without_changing_the_original(model):
     assert after[np.arange(4), gold].mean() > before[np.arange(4), gold].mean()
     np.testing.assert_array_equal(model.predict_proba(examples["text"], examples["target"]), before)
     assert adapted.identity["adapted"] and not model.identity["adapted"]
+
+
+def test_negate_proposition():
+    from stance.model.stance_model import negate_proposition
+
+    assert negate_proposition("Ukraine should become a member of NATO") == (
+        "Ukraine should not become a member of NATO"
+    )
+    assert negate_proposition("Ukraine cannot win") == "Ukraine can win"
+    assert negate_proposition("Should euthanasia be legal?") is None

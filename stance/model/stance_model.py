@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,36 @@ from stance.model.head import StanceClassifier
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+
+
+_AUX = re.compile(
+    r"\b(should|must|will|would|can|could|may|might|is|are|was|were|has|have|does|do)\b"
+)
+_NEGATED = re.compile(
+    r"\b(should|must|will|would|can|could|may|might|is|are|was|were|has|have|does|do) not\b|\bcannot\b"
+)
+
+
+def negate_proposition(target: str) -> str | None:
+    """The contrary of a proposition, by inserting or removing "not" after its first auxiliary.
+
+    "Ukraine should become a member of NATO" -> "Ukraine should not become a member of NATO";
+    "Ukraine cannot win" -> "Ukraine can win". Questions and sentences without an auxiliary
+    give ``None``.
+    """
+    text = target.strip()
+    if not text or text.endswith("?"):
+        return None
+    found = _NEGATED.search(text)
+    if found:
+        positive = "can" if found.group(0) == "cannot" else found.group(1)
+        return text[: found.start()] + positive + text[found.end() :]
+    found = _AUX.search(text)
+    if not found:
+        return None
+    word = found.group(1)
+    negative = "cannot" if word == "can" else f"{word} not"
+    return text[: found.start()] + negative + text[found.end() :]
 
 
 class StanceModel:
@@ -85,14 +116,40 @@ class StanceModel:
             raise ValueError(f"{len(texts)} texts but {len(targets)} targets; pass one per text")
         return self.embedder.transform(list(zip(targets, texts, strict=True)))
 
-    def predict_proba(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
-        """Probabilities of shape (n, 3), columns in :attr:`classes_` order."""
+    def predict_proba(
+        self, texts: Sequence[str], targets: Sequence[str], *, symmetric: bool = False
+    ) -> np.ndarray:
+        """Probabilities of shape (n, 3), columns in :attr:`classes_` order.
+
+        Args:
+            texts: Statements.
+            targets: One proposition per statement.
+            symmetric: Also score each text against the negated proposition ("We should not
+                ...", see :func:`negate_proposition`) and average with favor and against
+                swapped. A text that merely shares words with the target pulls both scores toward
+                "favor"; the average cancels that pull. Targets that cannot be negated (questions)
+                are scored once.
+        """
         import numpy as np
 
+        texts, targets = list(texts), list(targets)
         emb = self.embed(texts, targets)
         if len(emb) == 0:
             return np.zeros((0, len(self.classes_)))
-        return self.head.predict_proba(emb)
+        proba = self.head.predict_proba(emb)
+        if not symmetric:
+            return proba
+        negated = [negate_proposition(t) for t in targets]
+        rows = [i for i, n in enumerate(negated) if n is not None]
+        if not rows:
+            return proba
+        other = self.head.predict_proba(
+            self.embed([texts[i] for i in rows], [negated[i] for i in rows])
+        )
+        a, f = self.classes_.index("against"), self.classes_.index("favor")
+        other[:, [a, f]] = other[:, [f, a]]
+        proba[rows] = (proba[rows] + other) / 2.0
+        return proba
 
     def predict(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         """Most probable label per pair."""
