@@ -173,3 +173,20 @@ def test_python_api_returns_frames(tmp_path, fixtures):
     assert list(result.claims.columns) == CLAIM_COLUMNS
     assert {"actor", "topic", "change"} <= set(result.shifts.columns)
     assert not result.timeline.empty and result.paths == {}
+
+
+def test_committed_example_report_matches_a_fresh_run(seed, fixtures):
+    """reports/seed is the first thing users see: it must match what the code produces.
+
+    Regenerate it with ``stance run --config fixtures/seed/stance.toml`` (after deleting
+    reports/seed) and review the diff.
+    """
+    committed = fixtures.parent / "reports" / "seed"
+    key = ["actor", "topic", "change", "before_stance", "after_stance"]
+    fresh = pd.read_csv(seed / "shifts.csv", keep_default_na=False)[key]
+    kept = pd.read_csv(committed / "shifts.csv", keep_default_na=False)[key]
+    assert sorted(map(tuple, fresh.to_numpy())) == sorted(map(tuple, kept.to_numpy()))
+    fresh_claims = pd.read_csv(seed / "claims.csv", keep_default_na=False)
+    kept_claims = pd.read_csv(committed / "claims.csv", keep_default_na=False)
+    cols = ["claim_id", "actor", "topic", "stance"]
+    assert fresh_claims[cols].equals(kept_claims[cols])
