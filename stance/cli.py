@@ -71,7 +71,19 @@ def run(
     out_dir = out or load_config(config).out_dir
     _setup_logging(log_file or Path(out_dir) / "stance.log")
     result = run_config(config, out_dir=out, progress=not quiet)
-    typer.echo(json.dumps(result.summary, indent=2, default=str))
+    s = result.summary
+    work = (
+        "no model work"
+        if not s["model_loaded"]
+        else f"{s['pairs_scored']} claim-topic pairs scored"
+    )
+    typer.echo(
+        f"{s['documents_new']} new, {s['documents_skipped']} unchanged, "
+        f"{s['documents_rejected']} rejected documents; {work}; "
+        f"{s['shifts']} shifts ({s['shifts_new']} new since the last run)",
+        err=True,
+    )
+    typer.echo(json.dumps(s, indent=2, default=str))
     if fail_on_new_shift and result.summary.get("shifts_new", 0) > 0:
         raise typer.Exit(EXIT_NEW_SHIFTS)
 

@@ -53,6 +53,8 @@ class RunConfig:
         min_confidence: Shifts below this confidence are not flagged.
         adapt_to_examples: Adapt the stance head to the codebook's favor/against examples
             (off by default: on the seed it hurt more than it helped; see docs/accuracy.md).
+        dated_reports: Write each run's report into ``out_dir/YYYY-MM-DD/`` (scheduled runs);
+            the store stays at ``out_dir/stance.sqlite``.
     """
 
     documents: tuple[Path, ...]
@@ -66,6 +68,7 @@ class RunConfig:
     governments: tuple[str, ...] = ()
     min_confidence: float = 0.5
     adapt_to_examples: bool = False
+    dated_reports: bool = False
     source: Path | None = field(default=None, compare=False)
 
     def as_kwargs(self) -> dict[str, Any]:

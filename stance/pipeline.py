@@ -443,6 +443,7 @@ def run(
     governments: Sequence[str] = (),
     min_confidence: float = 0.5,
     adapt_to_examples: bool = False,
+    dated_reports: bool = False,
     progress: bool = False,
     config_path: Path | None = None,
     title: str = "Policy stance shift report",
@@ -461,6 +462,8 @@ def run(
         governments: Governments to compare (default: all with claims).
         min_confidence: Minimum confidence of a flagged shift.
         adapt_to_examples: Adapt the stance head to the codebook's example statements.
+        dated_reports: Write the report into ``out_dir/YYYY-MM-DD/`` (the store stays in
+            ``out_dir``), so a scheduled job keeps one report per day.
         progress: Show progress bars.
         config_path: The config file, recorded in the summary.
         title: Report title.
@@ -632,7 +635,7 @@ def run(
                 unregistered=unregistered,
                 rejected=rejected,
             ),
-            out,
+            out / dt.date.today().isoformat() if dated_reports else out,
         )
     return result
 

@@ -190,6 +190,13 @@ def mention_key(text: str) -> str:
     return " ".join(words)
 
 
+#: Quantifiers that name no one in particular ("many in Ukraine", "some officials").
+VAGUE_SUBJECTS = frozenset(
+    "many some most few several others all both each anyone everyone someone somebody nobody "
+    "none either neither".split()
+)
+
+
 def is_pronoun(mention: str) -> bool:
     """Whether a speaker mention is a bare pronoun ("he", "they"; "US" is not "us")."""
     text = mention.strip()
@@ -465,7 +472,7 @@ class ActorRegistry:
             A copy of the claim with the actor fields filled.
         """
         mention = claim.speaker or claim.speaker_text
-        if not mention or is_pronoun(mention):
+        if not mention or is_pronoun(mention) or mention.split()[0].lower() in VAGUE_SUBJECTS:
             return claim
         res = self.resolve(mention, claim.date)
         if res is None:

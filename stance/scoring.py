@@ -82,8 +82,10 @@ def score_claims(
         subset = _Subset(codebook, chosen)
         # the statement itself, or its context at a small discount: a claim about reactors in a
         # sentence that also mentions the carbon tax is about reactors
-        own = link_topics([claims[i].text for i in free], subset, embedder=embedder)
-        ctx = link_topics([contexts[i] for i in free], subset, embedder=embedder)
+        both = link_topics(
+            [claims[i].text for i in free] + [contexts[i] for i in free], subset, embedder=embedder
+        )
+        own, ctx = both[: len(free)], both[len(free) :]
         matrix = np.maximum(own, ctx - CONTEXT_PENALTY)
         for row, i in enumerate(free):
             best = float(matrix[row].max())

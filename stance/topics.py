@@ -88,9 +88,13 @@ def link_topics(
         for t in (topic.proposition, *topic.favor_examples, *topic.against_examples):
             anchors.append(t)
             owner.append(j)
-    vectors = embedder.embed(list(contexts) + anchors)
-    ctx, anc = vectors[: len(contexts)], vectors[len(contexts) :]
-    sims = ctx @ anc.T
+    # claims often share a context (a quote and the reported clause around it): embed each
+    # distinct text once
+    unique = list(dict.fromkeys(contexts))
+    row = {text: i for i, text in enumerate(unique)}
+    vectors = embedder.embed(unique + anchors)
+    ctx, anc = vectors[: len(unique)], vectors[len(unique) :]
+    sims = (ctx @ anc.T)[[row[c] for c in contexts]]
     owner_arr = np.asarray(owner)
     scores = np.zeros((len(contexts), len(topics)))
     for j, topic in enumerate(topics):

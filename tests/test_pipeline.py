@@ -152,6 +152,7 @@ def test_second_run_does_no_work_and_new_article_only_processes_it(tmp_path, fix
     assert (again.summary["documents_new"], again.summary["documents_skipped"]) == (0, 1)
     assert again.summary["model_loaded"] is False and again.summary["pairs_scored"] == 0
     assert again.summary["shifts_new"] == 0
+    assert "Nothing new" in (tmp_path / "out" / "report.md").read_text()
     assert len(again.shifts) == len(first.shifts)
     (articles / "later.md").write_text(
         "---\ndate: 2025-03-01\ntitle: Later\n---\n"

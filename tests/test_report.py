@@ -85,6 +85,9 @@ def test_report_files_and_tables(case, tmp_path):
     assert "Carbon tax: reversal (favor → against)" in md
     assert "“has failed families and it will be abolished.”" in md
     assert "![Actor × topic heatmap](figures/heatmap.png)" in md
+    fresh = md.split("## New since the last run")[1].split("## Shifts")[0]
+    first = shifts[0]
+    assert fresh.count("\n- **") == 1 and f": {first.change}**" in fresh
 
 
 def test_html_is_self_contained_and_escapes_article_text(case, tmp_path):

@@ -296,7 +296,7 @@ def resolve_subject(
             return Speaker(text, s_char, e_char, index.full_name(" ".join(stripped)))
     if low in ROLE_HEADS and subj.tag_ in ("NN", "NNS"):
         return Speaker(text, s_char, e_char, resolve_description(words, low, s_char, index) or text)
-    if low in PERSON_PRONOUNS | GROUP_PRONOUNS or (end - start == 1 and low in _VAGUE):
+    if low in PERSON_PRONOUNS | GROUP_PRONOUNS or low in _VAGUE:
         return Speaker(text, s_char, e_char, "")  # "many", "some": no one to register
     return Speaker(text, s_char, e_char, text)
 
