@@ -668,6 +668,29 @@ def _timeline(
     return scores, build_timeline(claims, scores, docs, names=names), names
 
 
+def _from_store(
+    config: str | Path, cfg: Any, registry: ActorRegistry
+) -> tuple[Codebook, list[Claim], list[StanceScore], pd.DataFrame, Names, pd.DataFrame]:
+    """Codebook, claims, scores, timeline, names and documents of a config's existing store."""
+    from stance.codebook import Codebook
+    from stance.errors import ConfigError
+    from stance.store import Store
+
+    path = cfg.store or (cfg.out_dir / "stance.sqlite")
+    if not Path(path).exists():
+        raise ConfigError(f"{path}: no store yet; run `stance run --config {config}` first")
+    book = Codebook.load(cfg.codebook)
+    topic_hashes = _topic_hashes(book, cfg.adapt_to_examples)
+    model_id = model_identity(cfg.model)["sha256"]
+    with Store.open(path) as db:
+        claims = db.claims()
+        scores, timeline, names = _timeline(
+            db, claims, registry=registry, model_id=model_id, topic_hashes=topic_hashes
+        )
+        documents = db.documents_frame()
+    return book, claims, scores, timeline, names, documents
+
+
 def compare(
     config: str | Path,
     *,
@@ -692,11 +715,9 @@ def compare(
     Raises:
         ConfigError: Unknown government or administration, or no store yet.
     """
-    from stance.codebook import Codebook
     from stance.errors import ConfigError
     from stance.registry import ActorRegistry
     from stance.report.render import shifts_frame
-    from stance.store import Store
 
     cfg = load_config(config)
     registry = ActorRegistry.load(cfg.actors)
@@ -710,17 +731,7 @@ def compare(
                 f"{cfg.actors}: {government} has no administration {name!r}; "
                 f"known: {', '.join(sorted(admins))}"
             )
-    store_path = cfg.store or (cfg.out_dir / "stance.sqlite")
-    if not Path(store_path).exists():
-        raise ConfigError(f"{store_path}: no store yet; run `stance run --config {config}` first")
-    book = Codebook.load(cfg.codebook)
-    topic_hashes = _topic_hashes(book, cfg.adapt_to_examples)
-    model_id = model_identity(cfg.model)["sha256"]
-    with Store.open(store_path) as db:
-        claims = db.claims()
-        _, timeline, _ = _timeline(
-            db, claims, registry=registry, model_id=model_id, topic_hashes=topic_hashes
-        )
+    _, _, _, timeline, _, _ = _from_store(config, cfg, registry)
     shifts = compare_governments(
         timeline,
         registry,
@@ -749,11 +760,9 @@ def export(config: str | Path, *, format: str, output: str | Path, table: str = 
         The written file.
     """
     from stance import export as exp
-    from stance.codebook import Codebook
     from stance.errors import ConfigError
     from stance.records import to_frame
     from stance.registry import ActorRegistry
-    from stance.store import Store
 
     if format not in EXPORT_FORMATS:
         raise ConfigError(
@@ -762,20 +771,9 @@ def export(config: str | Path, *, format: str, output: str | Path, table: str = 
     if table not in ("claims", "timeline"):
         raise ConfigError(f"unknown table {table!r}; use claims or timeline")
     cfg = load_config(config)
-    store_path = cfg.store or (cfg.out_dir / "stance.sqlite")
-    if not Path(store_path).exists():
-        raise ConfigError(f"{store_path}: no store yet; run `stance run --config {config}` first")
     registry = ActorRegistry.load(cfg.actors)
-    book = Codebook.load(cfg.codebook)
+    book, claims, scores, timeline, names, documents = _from_store(config, cfg, registry)
     labels = {t.id: t.label for t in book.topics}
-    topic_hashes = _topic_hashes(book, cfg.adapt_to_examples)
-    model_id = model_identity(cfg.model)["sha256"]
-    with Store.open(store_path) as db:
-        claims = db.claims()
-        scores, timeline, names = _timeline(
-            db, claims, registry=registry, model_id=model_id, topic_hashes=topic_hashes
-        )
-        documents = db.documents_frame()
     scores_df = to_frame(scores, StanceScore)
     if format == "dna":
         return exp.export_dna(

@@ -12,13 +12,13 @@ from stance.extract import extract_claims, load_nlp
 from stance.records import Claim, Document
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_NAME = "trump-putin-ukraine-2025-02-12.txt"
+SEED_FILE = ROOT / "fixtures" / "seed" / "articles" / "trump-putin-ukraine-2025-02-12.md"
 DAY = dt.date(2025, 2, 12)
 
 
-def _seed_path() -> Path:
-    local = ROOT / "fixtures" / "seed" / SEED_NAME
-    return local if local.exists() else ROOT.parent / "shared" / "seed" / SEED_NAME
+def _seed_text() -> str:
+    """The seed article as received (page furniture included), without its front matter."""
+    return SEED_FILE.read_text(encoding="utf-8").split("---\n", 2)[2]
 
 
 def _check_offsets(doc: Document, claims: list[Claim]) -> None:
@@ -44,7 +44,7 @@ def _find(claims: list[Claim], fragment: str) -> Claim:
 
 @pytest.fixture(scope="module")
 def seed() -> tuple[Document, list[Claim]]:
-    doc = Document(id="seed", date=DAY, text=_seed_path().read_text(encoding="utf-8"))
+    doc = Document(id="seed", date=DAY, text=_seed_text())
     claims = list(extract_claims([doc]))
     _check_offsets(doc, claims)
     return doc, claims
