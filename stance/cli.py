@@ -167,7 +167,7 @@ def compare(
     min_confidence: Annotated[float | None, typer.Option(help="Minimum confidence.")] = None,
 ) -> None:
     """Compare two administrations of one government from the store."""
-    from stance.pipeline import compare as compare_store
+    from stance.views import compare as compare_store
 
     frame = compare_store(
         config,
@@ -190,7 +190,7 @@ def export(
     table: Annotated[str, typer.Option(help="For csv/parquet: claims or timeline.")] = "claims",
 ) -> None:
     """Export claims, timelines or the actor-topic network for other tools."""
-    from stance.pipeline import export as export_store
+    from stance.views import export as export_store
 
     path = export_store(config, format=format, output=output, table=table)
     typer.echo(f"wrote {path}")

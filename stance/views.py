@@ -1,0 +1,402 @@
+"""Tables and comparisons built from claims and scores: the claims table, timelines from the
+store, administration comparisons and exports for other tools.
+
+:mod:`stance.pipeline` fills the store; the functions here read it (``compare``, ``export``) or
+shape what a run returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stance.config import load_config
+from stance.records import Claim, Shift, StanceScore
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from stance.codebook import Codebook
+    from stance.registry import ActorRegistry
+    from stance.store import Store
+    from stance.timeline import Names
+
+
+#: claims.csv columns (the contract first, then the rest).
+CLAIM_COLUMNS = [
+    "doc_id",
+    "actor",
+    "speaker_text",
+    "topic",
+    "text",
+    "start_char",
+    "end_char",
+    "stance",
+    "p_favor",
+    "p_against",
+    "p_neutral",
+    "date",
+    "claim_id",
+    "speaker",
+    "speaker_start_char",
+    "speaker_end_char",
+    "actor_name",
+    "government",
+    "administration",
+    "topic_score",
+    "override",
+    "hedged",
+    "kind",
+    "cue",
+    "period_start",
+    "period_end",
+    "date_text",
+]
+
+
+def model_identity(model_dir: Path | None) -> dict[str, str]:
+    """Name and sha256 of the stance model artifact, read without loading the model."""
+    from stance.model.artifact import artifact_sha256, default_artifact_dir
+
+    path = Path(model_dir) if model_dir else default_artifact_dir()
+    return {
+        "name": path.name if model_dir else "stance-minilm-lora (packaged)",
+        "path": str(path),
+        "sha256": artifact_sha256(path),
+    }
+
+
+def topic_versions(codebook: Codebook, adapt: bool) -> dict[str, str]:
+    """A hash per topic of everything its scores depend on (re-score only what changed)."""
+    shared = []
+    if adapt:
+        # examples adapt the model's head: any example change re-scores every topic
+        shared = [e for u in codebook.topics for e in (*u.favor_examples, *u.against_examples)]
+    out = {}
+    for t in codebook.topics:
+        parts = [t.id, t.proposition, *t.keywords, *t.favor_examples, *t.against_examples]
+        out[t.id] = hashlib.sha256("\x1f".join(parts + shared).encode()).hexdigest()[:16]
+    return out
+
+
+def claims_frame(
+    claims: Sequence[Claim], scores: Sequence[StanceScore], *, names: dict[str, str]
+) -> pd.DataFrame:
+    """claims.csv: one row per claim and linked topic; unlinked claims once with no topic."""
+    import pandas as pd
+
+    linked: dict[str, list[StanceScore]] = {}
+    for s in scores:
+        if s.label:
+            linked.setdefault(s.claim_id, []).append(s)
+    rows = []
+    for c in claims:
+        base = {
+            "doc_id": c.doc_id,
+            "actor": c.actor,
+            "speaker_text": c.speaker_text,
+            "text": c.text,
+            "start_char": c.start_char,
+            "end_char": c.end_char,
+            "date": c.date,
+            "claim_id": c.id,
+            "speaker": c.speaker,
+            "speaker_start_char": c.speaker_start_char,
+            "speaker_end_char": c.speaker_end_char,
+            "actor_name": names.get(c.actor, c.speaker or c.actor),
+            "government": c.government or "",
+            "administration": c.administration or "",
+            "hedged": c.hedged,
+            "kind": c.kind,
+            "cue": c.cue,
+            "period_start": c.period_start,
+            "period_end": c.period_end,
+            "date_text": c.date_text or "",
+        }
+        for s in linked.get(c.id) or [None]:
+            row = dict(base)
+            if s is None:
+                row.update(
+                    topic="",
+                    stance="",
+                    p_favor=0.0,
+                    p_against=0.0,
+                    p_neutral=0.0,
+                    topic_score=0.0,
+                    override="",
+                )
+            else:
+                row.update(
+                    topic=s.topic,
+                    stance=s.label,
+                    p_favor=s.p_favor,
+                    p_against=s.p_against,
+                    p_neutral=s.p_neutral,
+                    topic_score=s.topic_score,
+                    override=s.override or "",
+                )
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    return frame.sort_values(["date", "doc_id", "start_char"], kind="stable").reset_index(drop=True)
+
+
+def compare_governments(
+    timeline: pd.DataFrame,
+    registry: ActorRegistry,
+    *,
+    governments: Sequence[str] = (),
+    min_confidence: float = 0.5,
+    baseline: str | None = None,
+    current: str | None = None,
+) -> list[Shift]:
+    """Compare each government's current administration with each prior administration.
+
+    Args:
+        timeline: Claim-level timeline with ``government`` and ``administration`` columns.
+        registry: Actor registry (administration periods and names).
+        governments: Government ids to compare (default: all with claims).
+        min_confidence: Minimum confidence of a flagged shift.
+        baseline: Compare against this administration only.
+        current: Use this administration as the current one (default: the latest with claims).
+
+    Returns:
+        Shifts of all comparisons, most confident first.
+    """
+    from stance.diff import detect_shifts
+
+    if timeline.empty:
+        return []
+    shifts: list[Shift] = []
+    wanted = list(governments) or sorted(g for g in timeline["government"].unique() if g)
+    for gov in wanted:
+        rows = timeline[timeline["government"] == gov]
+        if rows.empty:
+            continue
+        admins = {a.id: a for a in registry.administrations(gov)}
+        present = [a for a in rows["administration"].unique() if a in admins]
+        if not present:
+            continue
+        cur = current or max(present, key=lambda a: admins[a].start)
+        priors = (
+            [baseline] if baseline else [a for a in present if admins[a].start < admins[cur].start]
+        )
+        for prior in sorted(priors, key=lambda a: admins[a].start, reverse=True):
+            shifts += detect_shifts(
+                rows[rows["administration"] == prior],
+                rows[rows["administration"] == cur],
+                key="government",
+                names={gov: registry.government_name(gov)},
+                before_period=admins[prior].name,
+                after_period=admins[cur].name,
+                min_confidence=min_confidence,
+            )
+    return sorted(shifts, key=lambda s: (-s.confidence, s.actor, s.topic))
+
+
+def heatmap_matrix(
+    timeline: pd.DataFrame, registry: ActorRegistry, labels: dict[str, str]
+) -> pd.DataFrame:
+    """Latest administration's pooled position per government (rows) and topic (columns)."""
+    import pandas as pd
+
+    from stance.timeline import pool
+
+    data = timeline[timeline["government"] != ""] if not timeline.empty else timeline
+    if data.empty:
+        return pd.DataFrame()
+    cells: dict[str, dict[str, float]] = {}
+    for gov, rows in data.groupby("government"):
+        admins = {a.id: a for a in registry.administrations(gov)}
+        present = [a for a in rows["administration"].unique() if a in admins]
+        if present:
+            rows = rows[rows["administration"] == max(present, key=lambda a: admins[a].start)]
+        name = registry.government_name(gov)
+        for topic, group in rows.groupby("topic"):
+            p = pool(group)
+            if p is not None:
+                cells.setdefault(name, {})[labels.get(topic, topic)] = round(p.position, 3)
+    return pd.DataFrame(cells).T.sort_index()
+
+
+def administration_periods(timeline: pd.DataFrame, registry: ActorRegistry) -> pd.DataFrame:
+    import pandas as pd
+
+    gov = timeline["government"][timeline["government"] != ""].mode() if not timeline.empty else []
+    if len(gov) == 0:
+        return pd.DataFrame(columns=["name", "start", "end"])
+    admins = registry.administrations(gov.iloc[0])
+    return pd.DataFrame(
+        [{"name": a.name, "start": a.start, "end": a.end} for a in admins],
+        columns=["name", "start", "end"],
+    )
+
+
+def timeline_from_store(
+    db: Store,
+    claims: Sequence[Claim],
+    *,
+    registry: ActorRegistry,
+    model_id: str,
+    topic_hashes: dict[str, str],
+) -> tuple[list[StanceScore], pd.DataFrame, Names]:
+    """The stored scores of ``claims`` and the claim-level timeline built from them."""
+    from stance.timeline import Names, build_timeline
+
+    ids = {c.id for c in claims}
+    scores = [
+        sc
+        for sc in db.scores(model_id=model_id, topic_hashes=topic_hashes, linked_only=False)
+        if sc.claim_id in ids
+    ]
+    linked = {sc.claim_id for sc in scores if sc.label}
+    docs = {d.id: d for d in db.documents({c.doc_id for c in claims if c.id in linked})}
+    governments = {c.government for c in claims if c.government}
+    names = Names(
+        actors={c.actor: registry.display_name(c.actor) for c in claims if c.actor},
+        governments={g: registry.government_name(g) for g in governments},
+        administrations={a.id: a.name for g in governments for a in registry.administrations(g)},
+    )
+    return scores, build_timeline(claims, scores, docs, names=names), names
+
+
+def from_store(
+    config: str | Path, cfg: Any, registry: ActorRegistry
+) -> tuple[Codebook, list[Claim], list[StanceScore], pd.DataFrame, Names, pd.DataFrame]:
+    """Codebook, claims, scores, timeline, names and documents of a config's existing store."""
+    from stance.codebook import Codebook
+    from stance.errors import ConfigError
+    from stance.store import Store
+
+    path = cfg.store or (cfg.out_dir / "stance.sqlite")
+    if not Path(path).exists():
+        raise ConfigError(f"{path}: no store yet; run `stance run --config {config}` first")
+    book = Codebook.load(cfg.codebook)
+    topic_hashes = topic_versions(book, cfg.adapt_to_examples)
+    model_id = model_identity(cfg.model)["sha256"]
+    with Store.open(path) as db:
+        claims = db.claims()
+        scores, timeline, names = timeline_from_store(
+            db, claims, registry=registry, model_id=model_id, topic_hashes=topic_hashes
+        )
+        documents = db.documents_frame()
+    return book, claims, scores, timeline, names, documents
+
+
+def compare(
+    config: str | Path,
+    *,
+    government: str,
+    baseline: str,
+    current: str,
+    min_confidence: float | None = None,
+) -> pd.DataFrame:
+    """Compare two administrations of a government from the store of a run config.
+
+    Args:
+        config: The run config whose store, codebook, registry and model are used (run
+            ``stance run`` first to fill the store).
+        government: Registry id of the government (e.g. ``us-executive``).
+        baseline: Registry id of the baseline administration (e.g. ``biden``).
+        current: Registry id of the current administration (e.g. ``trump-2``).
+        min_confidence: Minimum confidence (default: the config's).
+
+    Returns:
+        The shifts as a DataFrame (:data:`stance.report.render.SHIFT_COLUMNS`).
+
+    Raises:
+        ConfigError: Unknown government or administration, or no store yet.
+    """
+    from stance.errors import ConfigError
+    from stance.registry import ActorRegistry
+    from stance.report.render import shifts_frame
+
+    cfg = load_config(config)
+    registry = ActorRegistry.load(cfg.actors)
+    admins = {a.id for a in registry.administrations(government)}
+    if not admins:
+        known = ", ".join(sorted(registry.governments))
+        raise ConfigError(f"{cfg.actors}: no government {government!r}; known: {known}")
+    for name in (baseline, current):
+        if name not in admins:
+            raise ConfigError(
+                f"{cfg.actors}: {government} has no administration {name!r}; "
+                f"known: {', '.join(sorted(admins))}"
+            )
+    _, _, _, timeline, _, _ = from_store(config, cfg, registry)
+    shifts = compare_governments(
+        timeline,
+        registry,
+        governments=[government],
+        min_confidence=cfg.min_confidence if min_confidence is None else min_confidence,
+        baseline=baseline,
+        current=current,
+    )
+    return shifts_frame(shifts)
+
+
+EXPORT_FORMATS = ("dna", "csv", "parquet", "graphml")
+
+
+def export(config: str | Path, *, format: str, output: str | Path, table: str = "claims") -> Path:
+    """Export what the store of a run config holds, for other tools.
+
+    Args:
+        config: The run config (its store, codebook, registry and model identify the scores).
+        format: ``dna`` (Discourse Network Analyzer statements), ``csv`` or ``parquet`` (of
+            ``table``), or ``graphml`` (actor-topic network for Gephi).
+        output: File to write.
+        table: For csv/parquet: ``claims`` (claims.csv columns) or ``timeline``.
+
+    Returns:
+        The written file.
+    """
+    from stance import export as exp
+    from stance.errors import ConfigError
+    from stance.records import to_frame
+    from stance.registry import ActorRegistry
+
+    if format not in EXPORT_FORMATS:
+        raise ConfigError(
+            f"unknown export format {format!r}; use one of {', '.join(EXPORT_FORMATS)}"
+        )
+    if table not in ("claims", "timeline"):
+        raise ConfigError(f"unknown table {table!r}; use claims or timeline")
+    cfg = load_config(config)
+    registry = ActorRegistry.load(cfg.actors)
+    book, claims, scores, timeline, names, documents = from_store(config, cfg, registry)
+    labels = {t.id: t.label for t in book.topics}
+    scores_df = to_frame(scores, StanceScore)
+    if format == "dna":
+        return exp.export_dna(
+            to_frame(claims, Claim),
+            scores_df,
+            documents,
+            output,
+            topic_labels=labels,
+            government_names=dict(names.governments),
+        )
+    if format == "graphml":
+        actor_names = {**dict(names.actors), **dict(names.governments)}
+        return exp.export_graphml(
+            to_frame(claims, Claim), scores_df, output, actor_names=actor_names, topic_labels=labels
+        )
+    frame = (
+        claims_frame(claims, scores, names=dict(names.actors)) if table == "claims" else timeline
+    )
+    return exp.export_table(frame, output, format=format)
+
+
+def unregistered_speakers(claims: Sequence[Claim], registry: ActorRegistry) -> list[dict[str, Any]]:
+    """Speakers kept under a normalised name because the registry does not know them."""
+    counter: Counter = Counter()
+    gov: dict[str, str] = {}
+    for c in claims:
+        if not c.actor or c.kind == "baseline" or c.actor in registry.ids:
+            continue
+        name = c.speaker or c.actor
+        counter[name] += 1
+        gov[name] = registry.government_name(c.government) if c.government else ""
+    return [{"name": n, "count": k, "government": gov[n]} for n, k in counter.most_common()]
