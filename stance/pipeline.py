@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import stance
-from stance.config import DATA_DIR, load_config
+from stance.config import DATA_DIR, load_config, resolve_path
 from stance.records import Claim, Document, Rejected, Shift
 from stance.views import (  # noqa: F401 - CLAIM_COLUMNS, compare, export: public here too
     CLAIM_COLUMNS,
@@ -313,9 +313,10 @@ def run(
     from stance.store import Store
 
     started = time.perf_counter()
-    book = Codebook.load(codebook)
-    registry = ActorRegistry.load(actors)
-    baselines = [load_baseline(p) for p in baseline]
+    here = Path.cwd()  # paths may also be written "stance:NAME" (shipped data), as in a config
+    book = Codebook.load(resolve_path(codebook, here))
+    registry = ActorRegistry.load(resolve_path(actors, here))
+    baselines = [load_baseline(resolve_path(p, here)) for p in baseline]
     out = Path(out_dir) if out_dir is not None else None
     store_path = Path(store) if store else (out / "stance.sqlite" if out else ":memory:")
     if out is not None:

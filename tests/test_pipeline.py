@@ -10,7 +10,6 @@ import pytest
 
 import stance
 from stance.cli import app
-from stance.config import DATA_DIR
 from stance.pipeline import CLAIM_COLUMNS, run_config
 
 SHIFT_CONTRACT = [
@@ -169,7 +168,7 @@ def test_second_run_does_no_work_and_new_article_only_processes_it(tmp_path, fix
 def test_python_api_returns_frames(tmp_path, fixtures):
     result = stance.run(
         documents=[fixtures / "seed" / "articles"],
-        baseline=[DATA_DIR / "baselines" / "us-russia-ukraine-2021-2024.yaml"],
+        baseline=["stance:baselines/us-russia-ukraine-2021-2024.yaml"],
     )
     assert list(result.claims.columns) == CLAIM_COLUMNS
     assert {"actor", "topic", "change"} <= set(result.shifts.columns)
