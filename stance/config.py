@@ -36,6 +36,17 @@ def resolve_path(value: str | Path, base: Path) -> Path:
     return path if path.is_absolute() else (base / path)
 
 
+#: File name of the store inside the report folder when the config names none.
+STORE_NAME = "stance.sqlite"
+
+
+def store_path(store: str | Path | None, out_dir: str | Path | None) -> Path | str:
+    """The store a run uses: ``store`` if given, else ``<out_dir>/stance.sqlite``, else memory."""
+    if store:
+        return Path(store)
+    return Path(out_dir) / STORE_NAME if out_dir is not None else ":memory:"
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """Settings of one run; every field is a keyword argument of :func:`stance.pipeline.run`.

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import stance
-from stance.config import DATA_DIR, load_config, resolve_path
+from stance.config import DATA_DIR, load_config, resolve_path, store_path
 from stance.records import Claim, Document, Rejected, Shift
 from stance.views import (  # noqa: F401 - CLAIM_COLUMNS, compare, export: public here too
     CLAIM_COLUMNS,
@@ -318,7 +318,7 @@ def run(
     registry = ActorRegistry.load(resolve_path(actors, here))
     baselines = [load_baseline(resolve_path(p, here)) for p in baseline]
     out = Path(out_dir) if out_dir is not None else None
-    store_path = Path(store) if store else (out / "stance.sqlite" if out else ":memory:")
+    db_path = store_path(store, out)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     identity = model_identity(Path(model) if model else None)
@@ -328,7 +328,7 @@ def run(
     counts: Counter = Counter()
     rejected: list[Rejected] = []
 
-    with Store.open(store_path) as db:
+    with Store.open(db_path) as db:
         run_id = db.begin_run(
             config={"config": str(config_path or ""), "documents": [str(d) for d in documents]}
         )
@@ -371,7 +371,7 @@ def run(
             "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
             "stance_version": stance.__version__,
             "config": str(config_path) if config_path else None,
-            "store": str(store_path),
+            "store": str(db_path),
             "run_id": run_id,
             "model": identity,
             "model_loaded": models.used,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stance.config import load_config
+from stance.config import load_config, store_path
 from stance.records import Claim, Shift, StanceScore
 
 if TYPE_CHECKING:
@@ -270,7 +270,7 @@ def from_store(
     from stance.errors import ConfigError
     from stance.store import Store
 
-    path = cfg.store or (cfg.out_dir / "stance.sqlite")
+    path = store_path(cfg.store, cfg.out_dir)
     if not Path(path).exists():
         raise ConfigError(f"{path}: no store yet; run `stance run --config {config}` first")
     book = Codebook.load(cfg.codebook)
