@@ -8,6 +8,9 @@ be resolved to a name from an unparsed one.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import math
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
@@ -16,12 +19,15 @@ from typing import TYPE_CHECKING, Any
 from stance.extract.cues import Cue, colon_cue, find_cues, link_parents, org_like
 from stance.extract.lexicon import (
     CUE_FORMS,
+    CUE_NOUNS,
     HEDGES,
     HEDGING_CUES,
     PERSON_PRONOUNS,
+    PHRASAL_CUES,
     ROLE_HEADS,
     prefilter,
 )
+from stance.extract.nlp import ids, positions
 from stance.extract.quotes import Quote, find_quotes, paragraphs
 from stance.extract.speakers import (
     SUBJECT_DEPS,
@@ -43,6 +49,9 @@ if TYPE_CHECKING:
 
 _TRIM = " \t\n,;:—–-"
 _PAST_TAGS = frozenset({"VBD", "VBN"})
+# words that can be cues (find_cues decides), and subject relations, as spaCy hashes
+_CUE_IDS = ids([*CUE_FORMS, *CUE_NOUNS, *PHRASAL_CUES, "according"])
+_SUBJECT_IDS = ids(SUBJECT_DEPS)
 
 
 def extract_claims(
@@ -113,7 +122,7 @@ def _document_claims(
 ) -> list[Claim]:
     text = doc.text
     quotes: list[Quote] = plan["quotes"]
-    qspans = [(q.start - q.mark, q.end + q.mark) for q in quotes]
+    qspans = _merge([(q.start - q.mark, q.end + q.mark) for q in quotes])
     index = _mentions(text, plan, pdocs, qspans, gaz)
     claims: list[Claim] = []
     group_cue: dict[int, Cue] = {}  # pieces of one quotation share its speaker
@@ -121,9 +130,13 @@ def _document_claims(
     prev_end = -1
     for base, pdoc in pdocs:
         pend = base + _length(pdoc)
-        in_quote = _quote_mask(pdoc, base, qspans)
-        cues = [c for t in pdoc if not in_quote[t.i] for c in find_cues(t, base, index)]
-        cues += colon_cue(pdoc, base, index)
+        cues = [
+            c
+            for i in positions(pdoc, "LOWER", _CUE_IDS)
+            if not _in_spans(base + pdoc[i].idx, qspans)
+            for c in find_cues(pdoc[i], base, index)
+        ]
+        cues += colon_cue(pdoc, base, index, text[base:pend])
         link_parents(cues)
         adjacent = previous is not None and not text[prev_end:base].strip()
         taken: set[int] = set()
@@ -164,12 +177,20 @@ def _starts_paragraph(text: str, q: Quote, base: int) -> bool:
     return not text[base : max(base, q.start - q.mark)].strip()
 
 
-def _quote_mask(pdoc: Doc, base: int, qspans: list[tuple[int, int]]) -> list[bool]:
-    end = base + _length(pdoc)
-    spans = [(s - base, e - base) for s, e in qspans if e > base and s < end]
-    if not spans:
-        return [False] * len(pdoc)
-    return [any(s <= t.idx and t.idx + len(t) <= e for s, e in spans) for t in pdoc]
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` lies inside one of ``spans`` (sorted by start, not overlapping)."""
+    k = bisect.bisect_right(spans, (pos, math.inf)) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
 
 
 def _only_quotes(text: str, span: tuple[int, int], qspans: list[tuple[int, int]]) -> bool:
@@ -196,7 +217,7 @@ def _mentions(
     for form, name in (gaz or {}).items():
         if " " not in form and " " in name and name.lower().split()[-1] == form:
             index.surnames.setdefault(form, name)
-    inside = lambda pos: any(s <= pos < e for s, e in qspans)  # noqa: E731
+    inside = functools.partial(_in_spans, spans=qspans)
     names = []
     for base, pdoc in pdocs:
         for ent in people(pdoc):
@@ -218,8 +239,9 @@ def _mentions(
         subject = head.dep_ in SUBJECT_DEPS
         index.add(Mention(pos, base + ent.end_char, name, True, subject, roles_of(context)))
     for base, pdoc in pdocs:
-        for tok in pdoc:
-            if tok.dep_ not in SUBJECT_DEPS or inside(base + tok.idx):
+        for i in positions(pdoc, "DEP", _SUBJECT_IDS):
+            tok = pdoc[i]
+            if inside(base + tok.idx):
                 continue
             low = tok.lower_
             if low in PERSON_PRONOUNS:
@@ -386,7 +408,12 @@ def _length(pdoc: Doc) -> int:
 def _sentences(pdoc: Doc) -> list[tuple[int, int]]:
     """Character spans of a parsed paragraph's sentences (computed once per paragraph)."""
     if "sentences" not in pdoc.user_data:
-        pdoc.user_data["sentences"] = [(s.start_char, s.end_char) for s in pdoc.sents]
+        starts = [i for i, v in enumerate(pdoc.to_array("SENT_START").tolist()) if v == 1 or i == 0]
+        ends = [*starts[1:], len(pdoc)]
+        pdoc.user_data["sentences"] = [
+            (pdoc[a].idx, pdoc[b - 1].idx + len(pdoc[b - 1]))
+            for a, b in zip(starts, ends, strict=True)
+        ]
     return pdoc.user_data["sentences"]
 
 

@@ -103,12 +103,13 @@ def _has_quote(tok: Token) -> bool:
 _NAME_COLON = re.compile(r"^\s*(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:")
 
 
-def colon_cue(pdoc: Doc, base: int, index: MentionIndex) -> list[Cue]:
-    """A paragraph opening with a known name and a colon: "Stone: “I think ...”"."""
-    first = pdoc[0].text if len(pdoc) else ""
-    if not first[:1].isupper():
+def colon_cue(pdoc: Doc, base: int, index: MentionIndex, ptext: str) -> list[Cue]:
+    """A paragraph opening with a known name and a colon: "Stone: “I think ...”".
+
+    ``ptext`` is the paragraph's text (``pdoc.text``, passed in to avoid rebuilding it).
+    """
+    if not ptext[:1].isupper():
         return []
-    ptext = pdoc.text
     match = _NAME_COLON.match(ptext)
     if not match:
         return []

@@ -22,6 +22,7 @@ from stance.extract.lexicon import (
     SPOKES,
     TITLES,
 )
+from stance.extract.nlp import ids, positions
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -144,6 +145,7 @@ _NOT_NAME_WORDS = frozenset(
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december christmas""".split()
 )
+_PROPER_IDS = ids(("NNP", "NNPS"))
 _PLACE_PREFIXES = frozenset(
     "new north south east west san los las saint st. united hong el".split()
 )
@@ -159,16 +161,24 @@ def people(doc: Doc) -> list[Span]:
     else:
         found = []
         run: list[Token] = []
-        for tok in [*doc, None]:
-            if tok is not None and tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper():
+        for i in [*positions(doc, "TAG", _PROPER_IDS), -1]:
+            tok = doc[i] if i >= 0 else None
+            if tok is not None and tok.text[:1].isupper():
+                if run and run[-1].i != i - 1:
+                    _add_run(run, found)
+                    run = []
                 run.append(tok)
                 continue
-            span = _name_run(run)
-            if span is not None:
-                found.append(span)
+            _add_run(run, found)
             run = []
     doc.user_data["people"] = found
     return found
+
+
+def _add_run(run: list[Token], found: list[Span]) -> None:
+    span = _name_run(run)
+    if span is not None:
+        found.append(span)
 
 
 def _name_run(run: list[Token]) -> Span | None:
