@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from stance.extract import extract_claims, load_nlp
-from stance.extract.core import _plan
+from stance.extract.core import _parse_text, _plan
 from stance.records import Document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,7 +41,9 @@ def main() -> None:
     n_par = sum(len(p["paragraphs"]) for p in plans)
     n_sel = sum(len(p["selected"]) for p in plans)
     sel_words = sum(
-        len(t[s:e].split()) for t, p in zip(texts, plans, strict=True) for s, e in p["selected"]
+        len(_parse_text(t, s, e, p["quotes"]).split())
+        for t, p in zip(texts, plans, strict=True)
+        for s, e in p["selected"]
     )
     nlp = load_nlp(ner=args.ner)
 
@@ -61,7 +63,8 @@ def main() -> None:
     print(f"documents:        {len(texts) * args.repeat}")
     print(f"words:            {words}")
     print(
-        f"parsed paragraphs:{n_sel}/{n_par} ({sel_words / max(1, words / args.repeat):.0%} of words)"
+        f"parsed:           {n_sel} stretches of {n_par} paragraphs, "
+        f"{sel_words / max(1, words / args.repeat):.0%} of words"
     )
     print(f"claims:           {n_claims}")
     print(f"seconds:          {seconds:.2f}")
