@@ -16,7 +16,13 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from stance.extract.cues import Cue, colon_cue, find_cues, link_parents, org_like
+from stance.extract.cues import (
+    Cue,
+    colon_cue,
+    find_cues,
+    link_parents,
+    org_like,
+)
 from stance.extract.lexicon import (
     CUE_FORMS,
     CUE_NOUNS,

@@ -37,6 +37,8 @@ _CLIMB_DEPS = frozenset({"advcl", "xcomp", "pcomp", "conj", "prep", "pobj", "acl
 _PLEDGE = frozenset({"vow", "pledge", "promise", "threaten", "urge", "demand"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
+# cues whose topic comes with their own preposition: "referring to Barack Obama"
+_CUE_PREPS = {"refer": "to", "point": "to", "respond": "to", "reply": "to", "allude": "to"}
 _TOPIC_PREPS = frozenset({"about", "of", "for", "against", "over", "regarding", "on", "with", "as"})
 _SETTING_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
 _TELL = frozenset(
@@ -82,8 +84,15 @@ def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
         base_form = CUE_FORMS[low]
     else:
         return []
-    content, clausal = _content(tok, base, base_form)
     clause = (base + tok.left_edge.idx, base + tok.right_edge.idx + len(tok.right_edge))
+    passive = _passive(tok, base, index)
+    if passive is not None:
+        speaker, content = passive
+        text = _cue_text(tok)
+        cue = Cue(tok, text, speaker, content, "reported", base + tok.idx, clause, False, base)
+        cue.clausal = False
+        return [cue]
+    content, clausal = _content(tok, base, base_form)
     if content is None and base_form in WEAK_CUES and not _has_quote(tok):
         return []  # "called" only counts with a quoted fragment: called it “unrealistic”
     speaker = _subject(tok, base, index)
@@ -94,6 +103,22 @@ def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     cue = Cue(tok, text, speaker, content, "reported", base + tok.idx, clause, speech, base)
     cue.clausal = clausal
     return [cue]
+
+
+def _passive(
+    tok: Token, base: int, index: MentionIndex
+) -> tuple[Speaker, tuple[int, int] | None] | None:
+    """A passive cue with its agent: "the plan was criticized by Senator McCain" gives
+    McCain as the speaker and "the plan" as what was said about."""
+    agents = [c for c in tok.children if c.dep_ == "agent"]
+    objects = [g for a in agents for g in a.children if g.dep_ == "pobj"]
+    patients = [c for c in tok.children if c.dep_ == "nsubjpass"]
+    if not objects or not patients:
+        return None
+    speaker = resolve_subject(objects[0], base=base, index=index)
+    patient = patients[0]
+    content = _trim(patient.doc, patient.left_edge.i, patient.i + 1, base, min_tokens=1)
+    return speaker, content
 
 
 def _has_quote(tok: Token) -> bool:
@@ -168,8 +193,31 @@ def _subject(tok: Token, base: int, index: MentionIndex) -> Speaker | None:
         if cur.dep_ == "acl" and cur.head.tag_.startswith("NN"):
             return resolve_subject(cur.head, base=base, index=index)
         if cur.dep_ not in _CLIMB_DEPS or cur.head.i == cur.i:
-            return None
+            break
         cur = cur.head
+    return _name_before(tok, base, index)
+
+
+_APPOSITIVE = re.compile(r"\s*(?:,[^,.;:“”\"]{1,80},)?\s*")
+
+
+def _name_before(tok: Token, base: int, index: MentionIndex) -> Speaker | None:
+    """A finite speech verb the parser left without a subject, right after a name and
+    perhaps an appositive: "Col. Steven Warren, a military spokesman in Baghdad, said"."""
+    if tok.tag_ not in _FINITE:
+        return None
+    pos = base + tok.idx
+    lo = base + tok.sent.start_char
+    for mention in reversed(index.before(pos)):
+        if mention.start < lo:
+            return None
+        if not mention.person or not mention.name:
+            continue
+        between = tok.doc.text[mention.end - base : tok.idx]
+        if _APPOSITIVE.fullmatch(between):
+            text = tok.doc.text[mention.start - base : mention.end - base]
+            return Speaker(text, mention.start, mention.end, mention.name)
+        return None
     return None
 
 
@@ -202,7 +250,7 @@ def _content(tok: Token, base: int, base_form: str) -> tuple[tuple[int, int] | N
         for c in tok.rights
         if c.dep_ in _OBJECT_DEPS
         and not (c.dep_ == "dobj" and (c.lower_ in AUDIENCE_WORDS or base_form in _TELL))
-        and not (c.dep_ == "prep" and not _topical(c))
+        and not (c.dep_ == "prep" and not _topical(c, base_form))
     ]
     if kept:
         span = _trim(doc, kept[0].left_edge.i, kept[-1].right_edge.i + 1, base, min_tokens=1)
@@ -210,9 +258,9 @@ def _content(tok: Token, base: int, base_form: str) -> tuple[tuple[int, int] | N
     return None, False
 
 
-def _topical(prep: Token) -> bool:
+def _topical(prep: Token, base_form: str = "") -> bool:
     """A prepositional object that is what was said about, not when or where ("on Monday")."""
-    if prep.lower_ not in _TOPIC_PREPS:
+    if prep.lower_ not in _TOPIC_PREPS and _CUE_PREPS.get(base_form) != prep.lower_:
         return False
     if prep.doc.has_annotation("ENT_IOB"):
         return not any(t.ent_type_ in _SETTING_ENTS for t in prep.subtree)

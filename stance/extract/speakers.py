@@ -64,6 +64,10 @@ class MentionIndex:
         self.mentions.append(mention)
         self._sorted = False
 
+    def before(self, pos: int) -> list[Mention]:
+        """Mentions that start before ``pos``, in text order."""
+        return self._before(pos)
+
     def _before(self, pos: int) -> list[Mention]:
         if not self._sorted:
             self.mentions.sort(key=lambda m: m.start)
