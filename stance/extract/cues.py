@@ -17,6 +17,7 @@ from stance.extract.lexicon import (
     AUDIENCE_WORDS,
     CUE_FORMS,
     CUE_NOUNS,
+    CUE_NOUNS_OF,
     PHRASAL_CUES,
     RELATIVE_PRONOUNS,
     SPEECH_VERBS,
@@ -39,6 +40,7 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 # cues whose topic comes with their own preposition: "referring to Barack Obama"
 _CUE_PREPS = {"refer": "to", "point": "to", "respond": "to", "reply": "to", "allude": "to"}
+_NOUN_PREPS = frozenset({"of", "for", "about", "on", "against", "over", "to"})
 _TOPIC_PREPS = frozenset({"about", "of", "for", "against", "over", "regarding", "on", "with", "as"})
 _SETTING_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
 _TELL = frozenset(
@@ -72,7 +74,7 @@ def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     low = tok.lower_
     if low == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
         return _according(tok, base, index)
-    if low in CUE_NOUNS and tok.tag_.startswith("NN"):
+    if (low in CUE_NOUNS or low in CUE_NOUNS_OF) and tok.tag_.startswith("NN"):
         return _noun_cue(tok, base, index)
     if not tok.tag_.startswith("VB"):
         return []
@@ -320,8 +322,26 @@ def _noun_cue(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
         if c.dep_ in ("acl", "ccomp", "relcl") and c.left_edge.lower_ == "that" and c.i > tok.i
     ]
     owner = [c for c in tok.children if _is_owner(c)]
-    if not clauses or not owner or owner[0].left_edge.i < 0:
+    if not owner:
         return []
+    if not clauses:
+        if tok.lower_ not in CUE_NOUNS_OF:
+            return []
+        topics = [
+            g
+            for c in tok.rights
+            if c.dep_ == "prep" and c.lower_ in _NOUN_PREPS
+            for g in c.children
+            if g.dep_ == "pobj"
+        ]
+        if not topics:
+            return []
+        speaker = resolve_subject(owner[0], base=base, index=index)
+        obj = topics[0]
+        content = _trim(tok.doc, obj.left_edge.i, obj.right_edge.i + 1, base, min_tokens=1)
+        cue = Cue(tok, tok.text, speaker, content, "reported", base + tok.idx, base=base)
+        cue.clausal, cue.speech = False, False
+        return [cue]
     if any(c.dep_ == "nsubj" and c.lower_ == "that" for c in clauses[0].children):
         return []  # "the statement that was released": a relative clause, not content
     speaker = resolve_subject(owner[0], base=base, index=index)

@@ -32,7 +32,7 @@ view regard remember understand realize realise notice anticipate seek wish like
 dislike tease disparage insult trash lambaste chide scold rebuke label brand dub
 extol decry vouch remind cite advocate champion promote hail bemoan deplore fret grumble
 determine rule judge vote pitch appear seem see refer identify decline echo portray offer
-inform reference credit name focus
+inform reference credit name focus express articulate herald trumpet cheer savage
 """.split()
 _CUE_VERBS = _SPEECH_VERBS + _ATTITUDE_VERBS
 SPEECH_VERBS = frozenset(_SPEECH_VERBS)
@@ -69,9 +69,14 @@ def _inflect(verb: str) -> list[str]:
     if verb.endswith(("s", "sh", "ch", "x", "z")):
         return [verb, verb + "es", verb + "ed", verb + "ing"]
     forms = [verb, verb + "s", verb + "ed", verb + "ing"]
-    if verb in {"admit", "quip", "regret", "commit", "plan", "rebuke", "refer"}:
+    if _CVC.search(verb):  # "admitted", "preferred", "slammed", "labelled"
         forms += [verb + verb[-1] + "ed", verb + verb[-1] + "ing"]
     return forms
+
+
+# a final consonant-vowel-consonant that English often doubles before -ed/-ing (forms that
+# never occur, like "visitted", are harmless in a lookup table)
+_CVC = re.compile(r"(?:^|[^aeiou])[aeiou][^aeiouwxy]$")
 
 
 CUE_FORMS: dict[str, str] = {form: verb for verb in _CUE_VERBS for form in _inflect(verb)}
@@ -105,6 +110,13 @@ CUE_NOUNS = frozenset(
     insistence belief view views position assurance assurances suggestion
     suggestions announcement allegation allegations accusation accusations prediction
     predictions contention message""".split()
+)
+# Nouns of attitude that take their topic as a prepositional object after a possessive:
+# "Pence's call for a special prosecutor", "Kerry's announcement of the increase".
+CUE_NOUNS_OF = frozenset(
+    """call calls criticism criticisms complaint complaints decision refusal support
+    opposition endorsement praise attack attacks denial rejection defense defence
+    announcement demand demands proposal proposals plan plans push embrace""".split()
 )
 
 # Objects of "tell" & co. that belong to the cue ("told reporters").
@@ -150,7 +162,7 @@ SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "office", "campa
 # Cheap pre-filter: a paragraph is parsed only if it has a quote mark, a cue word, a line
 # ending with a colon or a line opening with "Name:".
 QUOTE_CHARS = "\"“”‘’'«»„"
-_CUE_WORDS = frozenset({*CUE_FORMS, *CUE_NOUNS, "according"})
+_CUE_WORDS = frozenset({*CUE_FORMS, *CUE_NOUNS, *CUE_NOUNS_OF, "according"})
 _PHRASAL = re.compile(
     r"\b(?:"
     + "|".join(f"{verb}\\s+{particle}" for verb, particle in PHRASAL_CUES.items())
