@@ -44,6 +44,7 @@ from stance.extract.speakers import (
     capitalised_names,
     np_span,
     people,
+    resolve_subject,
     roles_of,
     strip_titles,
 )
@@ -256,12 +257,36 @@ def _document_claims(
                 claims.append(claim)
         speech = [c for c in cues if c.speaker is not None and c.speech]
         previous = last_used or (speech[-1] if speech else None)
+        if text[base:pend].rstrip().endswith(":"):
+            # "Cruz continued:", "Clinton released the following statement:" — the next
+            # paragraph's quotation is theirs
+            previous = _introducer(pdoc, base, index, cues) or previous
         prev_end = pend
     claims.sort(key=lambda c: (c.start_char, -c.end_char))
     unique: dict[tuple[int, int], Claim] = {}
     for claim in claims:
         unique.setdefault((claim.start_char, claim.end_char), claim)
     return list(unique.values())
+
+
+def _introducer(pdoc: Doc, base: int, index: MentionIndex, cues: list[Cue]) -> Cue | None:
+    """The speaker of a stretch ending with a colon: the subject of the colon's verb."""
+    colon = next((t for t in reversed(pdoc) if not t.is_space), None)
+    if colon is None or colon.text != ":":
+        return None
+    verb = colon.head
+    if not verb.tag_.startswith("VB"):
+        return None
+    for cue in cues:
+        if cue.token.i == verb.i and cue.speaker is not None:
+            return cue
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects:
+        return None
+    speaker = resolve_subject(subjects[0], base=base, index=index)
+    if not speaker.name:
+        return None
+    return Cue(verb, verb.text, speaker, None, "direct", base + verb.idx, base=base)
 
 
 def _starts_paragraph(text: str, q: Quote) -> bool:
