@@ -40,6 +40,8 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 # cues whose topic comes with their own preposition: "referring to Barack Obama"
 _CUE_PREPS = {"refer": "to", "point": "to", "respond": "to", "reply": "to", "allude": "to"}
+# verbs that report a statement or belief only with a clause ("found that ...")
+_CLAUSE_ONLY = frozenset("continue find".split())
 _NOUN_PREPS = frozenset({"of", "for", "about", "on", "against", "over", "to"})
 _TOPIC_PREPS = frozenset({"about", "of", "for", "against", "over", "regarding", "on", "with", "as"})
 _SETTING_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
@@ -97,6 +99,8 @@ def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     content, clausal = _content(tok, base, base_form)
     if content is None and base_form in WEAK_CUES and not _has_quote(tok):
         return []  # "called" only counts with a quoted fragment: called it “unrealistic”
+    if not clausal and base_form in _CLAUSE_ONLY and not _has_quote(tok):
+        return []  # "hiring continues to buck the trend", "they find themselves atop"
     speaker = _subject(tok, base, index)
     if speaker is None and content is None:
         return []
@@ -230,6 +234,12 @@ def _content(tok: Token, base: int, base_form: str) -> tuple[tuple[int, int] | N
     comps = comps or [c for c in tok.children if c.dep_ == "ccomp"]
     if not comps and base_form in _PLEDGE:
         comps = [c for c in tok.children if c.dep_ == "xcomp"]
+    if not comps:  # "calling for the United States to step up ..."
+        comps = [
+            c
+            for c in tok.rights
+            if c.dep_ == "advcl" and c.left_edge.lower_ == "for" and c.left_edge.dep_ == "mark"
+        ]
     if comps:
         comp = comps[0]
         lo, hi = comp.left_edge.i, comp.right_edge.i + 1
@@ -251,7 +261,10 @@ def _content(tok: Token, base: int, base_form: str) -> tuple[tuple[int, int] | N
         c
         for c in tok.rights
         if c.dep_ in _OBJECT_DEPS
-        and not (c.dep_ == "dobj" and (c.lower_ in AUDIENCE_WORDS or base_form in _TELL))
+        and not (
+            c.dep_ == "dobj"
+            and (base_form in _TELL or (c.lower_ in AUDIENCE_WORDS and base_form in SPEECH_VERBS))
+        )
         and not (c.dep_ == "prep" and not _topical(c, base_form))
     ]
     if kept:

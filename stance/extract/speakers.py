@@ -124,6 +124,10 @@ class MentionIndex:
 def np_span(head: Token) -> tuple[int, int]:
     """Token range [start, end) of the noun phrase headed by ``head``, left modifiers only."""
     start = head.left_edge.i
+    for k in range(head.i - 1, start - 1, -1):
+        if head.doc[k].tag_ in ("''", "``") or head.doc[k].is_space:
+            start = k + 1  # never reach back over a quotation mark into a quote
+            break
     while start < head.i and (
         head.doc[start].dep_ in ("punct", "cc", "prep", "case")
         or head.doc[start].tag_ in ("WDT", "WP", "WP$", "IN")
