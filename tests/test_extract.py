@@ -307,3 +307,65 @@ def test_pronoun_resolves_to_a_surname_the_registry_knows():
     )
     later = [c for c in claims if "come back" in c.text]
     assert later and all(c.speaker == "Otto Brandt" and c.speaker_text == "He" for c in later)
+
+
+# --------------------------------------------------------------------------- patterns added
+# with the faster extractor (sentence-level parsing, quotations read as a stand-in clause)
+
+
+def test_long_quotation_keeps_its_words_and_speaker() -> None:
+    quote = (
+        "But by the same token, we face a very significant threat of homegrown violent "
+        "extremism in this country"
+    )
+    claims = _run(f"“{quote},” Rubio continued. “We need strong relationships with mosques.”")
+    claim = _find(claims, "homegrown violent extremism")
+    assert claim.text == quote  # the parser never saw these words, the claim keeps them
+    assert claim.speaker == "Rubio"
+
+
+def test_appositive_age_does_not_pull_the_quote_into_the_speaker() -> None:
+    claims = _run(
+        "“That’s a legitimate concern, because they’re very passionate and very principled,”"
+        " Sarandon, 69, told MSNBC on Monday."
+    )
+    claim = _find(claims, "legitimate concern")
+    assert claim.speaker_text == "Sarandon"
+
+
+def test_passive_cue_takes_its_agent_as_speaker() -> None:
+    claim = _find(_run("The plan was criticized by Senator John McCain as reckless."), "plan")
+    assert claim.speaker == "John McCain"
+    assert claim.text == "The plan"
+
+
+def test_colon_line_introduces_the_next_paragraph_quotation() -> None:
+    claims = _run(
+        "Cruz was asked about the debate.\n\nCruz continued:\n\n"
+        "“You look at the questions and none of them are about the issues people care about.”"
+    )
+    claim = _find(claims, "none of them are about the issues")
+    assert claim.speaker == "Cruz"
+    assert claim.kind == "direct"
+
+
+def test_possessive_noun_cue_with_a_topic() -> None:
+    claim = _find(
+        _run("Other Republicans joined Pence’s call for a special prosecutor."), "prosecutor"
+    )
+    assert claim.speaker_text == "Pence"
+    assert claim.text == "a special prosecutor"
+
+
+def test_sentences_without_cue_or_quote_are_not_parsed() -> None:
+    from stance.extract.core import _plan
+
+    text = (
+        "Mr. Trump arrived in Ohio on Monday. He said the U.S. would win. The bill passed.\n"
+        "The weather was cold."
+    )
+    plan = _plan(Document(id="p", date=DAY, text=text))
+    parsed = [text[s:e] for s, e in plan["selected"]]
+    assert parsed == ["He said the U.S. would win. "]
+    skipped = "".join(text[s:e] for s, e in sorted(plan["skipped"]))
+    assert "Mr. Trump arrived" in skipped and "The weather was cold." in skipped
