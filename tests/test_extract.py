@@ -369,3 +369,9 @@ def test_sentences_without_cue_or_quote_are_not_parsed() -> None:
     assert parsed == ["He said the U.S. would win. "]
     skipped = "".join(text[s:e] for s, e in sorted(plan["skipped"]))
     assert "Mr. Trump arrived" in skipped and "The weather was cold." in skipped
+
+
+def test_as_clause_reports_the_main_clause() -> None:
+    claim = _find(_run("The economy is growing, as the finance minister noted."), "economy")
+    assert claim.text == "The economy is growing"
+    assert claim.speaker_text == "the finance minister"

@@ -252,6 +252,13 @@ def _content(tok: Token, base: int, base_form: str) -> tuple[tuple[int, int] | N
         if head.i < tok.i:
             return _trim(doc, lo, tok.left_edge.i, base), True
         return _trim(doc, tok.right_edge.i + 1, hi, base), True
+    if tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+        # "As the Post reported, the inspector general issued subpoenas": the main clause
+        head = tok.head
+        if not any(c.dep_ in ("dobj", "ccomp", "prep") for c in tok.rights):
+            if tok.left_edge.i <= head.left_edge.i:
+                return _trim(doc, tok.right_edge.i + 1, head.right_edge.i + 1, base), True
+            return _trim(doc, head.left_edge.i, tok.left_edge.i, base), True
     sent = tok.sent
     rest = [t for t in doc[tok.i + 1 : sent.end]]
     if tok.dep_ == "relcl" and any(t.tag_ in _FINITE for t in rest):
