@@ -120,11 +120,17 @@ def evaluate(
     limit: Annotated[
         int | None, typer.Option(help="Score at most this many rows per test split.")
     ] = None,
+    backend: Annotated[
+        str | None, typer.Option(help="Pair-encoder backend: onnx (default), torch or int8.")
+    ] = None,
 ) -> None:
     """Score the stance model on each dataset's test split and the contrast set."""
+    from stance.model import BACKENDS
     from stance.model.evaluate import evaluate as evaluate_model
 
-    result = evaluate_model(data, model_dir=model, output=output, limit=limit)
+    if backend is not None and backend not in BACKENDS:
+        raise typer.BadParameter(f"use one of {', '.join(BACKENDS)}", param_hint="--backend")
+    result = evaluate_model(data, model_dir=model, output=output, limit=limit, backend=backend)
     typer.echo(result["markdown"])
 
 

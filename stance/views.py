@@ -58,7 +58,13 @@ CLAIM_COLUMNS = [
 
 
 def model_identity(model_dir: Path | None) -> dict[str, str]:
-    """Name and sha256 of the stance model artifact, read without loading the model."""
+    """Name, sha256 and backend of the stance model, read without loading the model.
+
+    The store keys scores by ``sha256``: the pipeline scores with the default backend, and the
+    fp32 backends (``onnx``, ``torch``) give the same scores, so ``backend`` is recorded in
+    run reports but is not part of the key.
+    """
+    from stance.model import DEFAULT_BACKEND
     from stance.model.artifact import artifact_sha256, default_artifact_dir
 
     path = Path(model_dir) if model_dir else default_artifact_dir()
@@ -66,6 +72,7 @@ def model_identity(model_dir: Path | None) -> dict[str, str]:
         "name": path.name if model_dir else "stance-minilm-lora (packaged)",
         "path": str(path),
         "sha256": artifact_sha256(path),
+        "backend": DEFAULT_BACKEND,
     }
 
 

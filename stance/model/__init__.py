@@ -13,7 +13,13 @@ if TYPE_CHECKING:
     from stance.model.head import StanceClassifier
     from stance.model.stance_model import StanceModel
 
-__all__ = ["StanceModel", "StanceClassifier"]
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "StanceModel", "StanceClassifier"]
+
+#: Pair-encoder backends (``StanceModel.load(backend=...)``): ``onnx`` and ``torch`` are the same
+#: fp32 model (onnxruntime is faster on CPU); ``int8`` is the ONNX export with int8 weights
+#: (faster, but its labels differ from fp32 on about 3% of test rows).
+BACKENDS = ("onnx", "torch", "int8")
+DEFAULT_BACKEND = "onnx"
 
 
 def __getattr__(name: str) -> Any:

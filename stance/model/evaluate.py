@@ -52,6 +52,7 @@ def evaluate(
     limit: int | None = None,
     contrast: Path | str = CONTRAST_FILE,
     seed: int = 13,
+    backend: str | None = None,
 ) -> dict[str, Any]:
     """Score the model and write the stance-model block of ``output``.
 
@@ -62,13 +63,14 @@ def evaluate(
         limit: Score at most this many rows per test split (seeded sample).
         contrast: Contrast set CSV (``pair_id,text,target,label,...``).
         seed: Seed for the row sample and the few-shot draws.
+        backend: Pair-encoder backend (None: the default, see ``StanceModel.load``).
 
     Returns:
         ``{"markdown", "datasets", "contrast", "few_shot", "identity", "limit"}``.
     """
     from stance.model.stance_model import StanceModel
 
-    model = StanceModel.load(model_dir)
+    model = StanceModel.load(model_dir, **({"backend": backend} if backend else {}))
     test = load_pairs(data_dir, splits=("test",))
     if limit is not None:
         test = sample_rows(test, limit, seed=seed)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stance.model import BACKENDS, DEFAULT_BACKEND
 from stance.model.artifact import artifact_sha256, default_artifact_dir, read_meta
 from stance.model.encoder import BASE_MODEL_NAME, PairEmbedder, base_model_hash, base_model_path
 from stance.model.head import StanceClassifier
@@ -70,20 +71,25 @@ class StanceModel:
         cls,
         path: Path | str | None = None,
         *,
-        backend: str = "torch",
+        backend: str = DEFAULT_BACKEND,
         batch_size: int = 64,
     ) -> StanceModel:
         """Load an artifact folder (None: the packaged one) and check it fits the base encoder.
 
         Args:
             path: Artifact folder written by :func:`stance.model.train.train`.
-            backend: ``torch`` (fp32, default), ``onnx`` (same fp32 model run by onnxruntime;
-                needs ``onnx`` for the one-time export) or ``int8`` (dynamic int8 Linear layers).
+            backend: ``onnx`` (default: the fp32 model exported once to ONNX, cached under
+                ``$STANCE_CACHE``, run by onnxruntime), ``torch`` (the same fp32 model in torch:
+                same scores, slower on CPU) or ``int8`` (the ONNX export with int8 weights:
+                faster, less accurate, not recommended).
             batch_size: Pairs per forward pass.
 
         Raises:
+            ValueError: unknown backend.
             stance.errors.ModelMismatchError: other format version or other base weights.
         """
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
         folder = Path(path) if path is not None else default_artifact_dir()
         meta = read_meta(folder, base_hash=base_model_hash())
         head = StanceClassifier.from_dict(json.loads((folder / "head.json").read_text()))
@@ -98,7 +104,7 @@ class StanceModel:
 
     @property
     def identity(self) -> dict[str, Any]:
-        """Model name, artifact sha256, base encoder name + hash, code version (for reports)."""
+        """Model name, artifact sha256, base encoder name + hash, code version, backend."""
         return {
             "model_name": self.meta.get("model_name", "stance-minilm-lora"),
             "artifact_sha256": artifact_sha256(self.path),
