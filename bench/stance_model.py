@@ -1,11 +1,17 @@
 """Benchmark the stance model: pairs scored per second and peak RSS, per backend.
 
-    python bench/stance_model.py                 # torch fp32, onnx fp32, int8: fresh processes
+    python bench/stance_model.py                 # onnx (default), torch, int8: fresh processes
     python bench/stance_model.py --backend int8  # one backend in this process
 
 Texts are policy statements of at most 64 tokens (the contrast set's, repeated to --pairs).
-Targets: >= 150 pairs/s on 2 cores, <= 1.5 GB peak RSS. The int8 run also reports how far it
-is from fp32 (embedding cosine, label agreement).
+Targets: >= 150 pairs/s on 2 cores, <= 1.5 GB peak RSS. The onnx and int8 runs also report how
+far they are from fp32 torch (embedding cosine, label agreement); every run reports the load
+average, since the machine is shared.
+
+Last figures (2 shared cores, `python bench/stance_model.py`, 1,024 pairs of mean 22 tokens;
+docs/stance-model.md has the before/after table): quiet machine (load average 0.6-2.0, mostly
+this benchmark) onnx 198-216 pairs/s at 407-412 MB, torch 173-231 at 642-675 MB, int8 314-347
+at 403-405 MB; beside a one-core busy loop (load 2.9) onnx 112, torch 66, int8 170.
 """
 
 from __future__ import annotations
@@ -34,10 +40,13 @@ def measure(backend: str, n_pairs: int, repeats: int) -> dict:
     reps = -(-n_pairs // len(pairs))
     texts = (pairs["text"].tolist() * reps)[:n_pairs]
     targets = (pairs["target"].tolist() * reps)[:n_pairs]
+    from stance.model.encoder import cpu_threads, tokenize_pairs
+
     model = StanceModel.load(backend=backend)
-    tokenizer = model.embedder._encoder()[0]
-    lengths = [len(tokenizer(t, x)["input_ids"]) for t, x in zip(targets, texts, strict=True)]
     model.predict_proba(texts[:64], targets[:64])  # warm-up (loads the encoder)
+    tokenizer = model.embedder._encoder()[0]
+    ids, _ = tokenize_pairs(tokenizer, targets, texts, max_length=model.embedder.max_length)
+    lengths = [len(row) for row in ids]
     timings = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -46,7 +55,7 @@ def measure(backend: str, n_pairs: int, repeats: int) -> dict:
     best = min(timings)
     figures = {
         "backend": backend,
-        "threads": __import__("torch").get_num_threads(),
+        "threads": cpu_threads(),
         "cpu_count": os.cpu_count(),
         "pairs": n_pairs,
         "max_pair_tokens": max(lengths),
@@ -54,6 +63,7 @@ def measure(backend: str, n_pairs: int, repeats: int) -> dict:
         "pairs_per_s": round(n_pairs / best, 1),
         "seconds_best": round(best, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     if backend != "torch":
         ref = StanceModel.load(backend="torch")
@@ -81,14 +91,14 @@ def measure(backend: str, n_pairs: int, repeats: int) -> dict:
 def main() -> None:
     """Parse options, run each backend (in a fresh process when several), print JSON lines."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--backend", choices=["torch", "int8", "onnx"], default=None)
+    parser.add_argument("--backend", choices=["onnx", "torch", "int8"], default=None)
     parser.add_argument("--pairs", type=int, default=1024)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     if args.backend:
         print(json.dumps(measure(args.backend, args.pairs, args.repeats)), flush=True)
         return
-    for backend in ("torch", "onnx", "int8"):
+    for backend in ("onnx", "torch", "int8"):
         cmd = [sys.executable, __file__, "--backend", backend, "--pairs", str(args.pairs)]
         cmd += ["--repeats", str(args.repeats)]
         subprocess.run(cmd, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
