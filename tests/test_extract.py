@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stance.extract import extract_claims, load_nlp
+from stance.extract import extract_claims, load_nlp, workers
 from stance.records import Claim, Document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -287,9 +287,16 @@ def test_streams_an_endless_generator_with_bounded_lookahead():
             text = f"Doe said plan {i} was good." if i % 3 == 0 else "No statement here at all."
             yield Document(id=f"d{i}", date=DAY, text=text)
 
-    first = list(itertools.islice(extract_claims(endless(), batch_size=2), 5))
+    first = list(itertools.islice(extract_claims(endless(), batch_size=2, n_process=1), 5))
     assert [c.doc_id for c in first] == ["d0", "d3", "d6", "d9", "d12"]
     assert consumed < 100
+    # on worker processes, reading ahead is bounded by words: the default's look at the
+    # input's size, then a window of chunks for each worker
+    consumed = 0
+    first = list(itertools.islice(extract_claims(endless(), n_process=None), 5))
+    assert [c.doc_id for c in first] == ["d0", "d3", "d6", "d9", "d12"]
+    words = workers.PARALLEL_MIN_WORDS + (2 * workers.cores() + 2) * workers.CHUNK_WORDS
+    assert consumed * 5 < words
 
 
 def test_pronoun_resolves_to_a_surname_the_registry_knows():
@@ -375,3 +382,45 @@ def test_as_clause_reports_the_main_clause() -> None:
     claim = _find(_run("The economy is growing, as the finance minister noted."), "economy")
     assert claim.text == "The economy is growing"
     assert claim.speaker_text == "the finance minister"
+
+
+def test_worker_processes_give_the_same_claims_in_document_order():
+    # enough words for the default to share documents out to every core
+    base = _seed_text()
+    docs = [
+        Document(id=f"d{i:02d}", date=DAY, text=f"Paragraph {i} of a wire roundup.\n\n" + base)
+        for i in range(45)
+    ]
+    assert sum(len(d.text.split()) for d in docs) > workers.PARALLEL_MIN_WORDS
+    serial = list(extract_claims(docs, n_process=1))
+    parallel = list(extract_claims(iter(docs), n_process=2))
+    default = list(extract_claims(docs))
+    assert parallel == serial
+    assert default == serial
+    assert [c.doc_id for c in parallel] == sorted(c.doc_id for c in serial)
+    assert {c.doc_id for c in serial} == {d.id for d in docs}
+
+
+def test_stopping_early_leaves_no_workers_running():
+    import multiprocessing
+
+    docs = [Document(id=f"d{i}", date=DAY, text=_seed_text()) for i in range(30)]
+    claims = extract_claims(docs, n_process=2)
+    first = next(claims)
+    claims.close()
+    assert first.doc_id == "d0"
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("She asked reporters if they had seen the memo.", "they had seen the memo", "She"),
+        ("Trump asked the crowd if they wanted a wall.", "they wanted a wall", "Trump"),
+    ],
+)
+def test_indirect_question_is_the_content_of_asked(text, content, speaker):
+    claims = _run(text)
+    claim = _find(claims, content)
+    assert claim.text == content
+    assert claim.speaker_text == speaker

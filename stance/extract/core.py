@@ -68,31 +68,43 @@ def extract_claims(
     nlp: Language | None = None,
     batch_size: int = 32,
     gazetteer: Mapping[str, str] | None = None,
-    n_process: int = 1,
+    n_process: int | None = None,
 ) -> Iterator[Claim]:
     """Extract quoted and reported statements with their speakers.
 
-    Streams: the selected paragraphs of all documents go through one ``nlp.pipe`` stream,
-    and a document's claims are yielded as soon as its last paragraph is parsed, so memory
-    stays bounded on any number of documents.
+    Streams: documents are read lazily and a document's claims are yielded as soon as it is
+    parsed, so memory stays bounded on any number of documents.
 
     Args:
         documents: Documents in any order (claims come out grouped by document, in order).
-        nlp: A spaCy English pipeline with tagger, parser and NER (default: :func:`load_nlp`).
+        nlp: A spaCy English pipeline with tagger and parser (default: :func:`load_nlp`).
         batch_size: Parsing batch size, in documents (``nlp.pipe`` gets ``8 * batch_size``
             paragraphs per batch).
         gazetteer: Lower-cased surface forms -> canonical speaker names.
-        n_process: Parser processes (``nlp.pipe``'s ``n_process``); 2 uses both cores of a
-            2-core machine at the cost of a second copy of the model in memory.
+        n_process: Worker processes. ``None`` (default) uses every core once the input holds
+            more than a few articles' worth of words (:data:`stance.extract.workers.
+            PARALLEL_MIN_WORDS`); each worker parses and extracts whole documents with
+            single-threaded BLAS, and costs a copy of the parser in memory (~250 MB).
+            1 keeps all work in this process.
 
     Yields:
         Claims, in document order, with offsets into ``document.text``.
     """
+    from stance.extract import workers
+
     if nlp is None:
         from stance.extract.nlp import load_nlp
 
         nlp = load_nlp()
     gaz = {k.lower(): v for k, v in (gazetteer or {}).items()}
+    yield from workers.run(documents, nlp, batch_size, gaz, n_process)
+
+
+def extract_serial(
+    documents: Iterable[Document], nlp: Language, batch_size: int, gaz: Mapping[str, str]
+) -> Iterator[Claim]:
+    """:func:`extract_claims` in this process: one ``nlp.pipe`` stream over the selected
+    stretches of all documents (``gaz`` keys already lower-cased)."""
     waiting: deque[list[Any]] = deque()  # [document, plan, parsed paragraphs, left to parse]
 
     def paragraphs_to_parse() -> Iterator[tuple[str, int]]:
@@ -104,9 +116,7 @@ def extract_claims(
             if not plan["selected"]:
                 yield "", -1  # an empty marker keeps the queue of waiting documents short
 
-    parsed = nlp.pipe(
-        paragraphs_to_parse(), as_tuples=True, batch_size=batch_size * 8, n_process=n_process
-    )
+    parsed = nlp.pipe(paragraphs_to_parse(), as_tuples=True, batch_size=batch_size * 8)
     for pdoc, start in parsed:
         if start >= 0:
             waiting[0][2].append((start, pdoc))

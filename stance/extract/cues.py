@@ -42,6 +42,8 @@ _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
 _CUE_PREPS = {"refer": "to", "point": "to", "respond": "to", "reply": "to", "allude": "to"}
 # verbs that report a statement or belief only with a clause ("found that ...")
 _CLAUSE_ONLY = frozenset("continue find".split())
+# verbs whose content may be an indirect question the parser attaches as an adverbial clause
+_QUESTION = frozenset("ask wonder question".split())
 _NOUN_PREPS = frozenset({"of", "for", "about", "on", "against", "over", "to"})
 _TOPIC_PREPS = frozenset({"about", "of", "for", "against", "over", "regarding", "on", "with", "as"})
 _SETTING_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
@@ -234,11 +236,12 @@ def _content(tok: Token, base: int, base_form: str) -> tuple[tuple[int, int] | N
     comps = comps or [c for c in tok.children if c.dep_ == "ccomp"]
     if not comps and base_form in _PLEDGE:
         comps = [c for c in tok.children if c.dep_ == "xcomp"]
-    if not comps:  # "calling for the United States to step up ..."
+    if not comps:  # "calling for the United States to step up ...", "asked if he had ..."
+        marks = ("for", "if", "whether") if base_form in _QUESTION else ("for",)
         comps = [
             c
             for c in tok.rights
-            if c.dep_ == "advcl" and c.left_edge.lower_ == "for" and c.left_edge.dep_ == "mark"
+            if c.dep_ == "advcl" and c.left_edge.lower_ in marks and c.left_edge.dep_ == "mark"
         ]
     if comps:
         comp = comps[0]
