@@ -424,3 +424,21 @@ def test_indirect_question_is_the_content_of_asked(text, content, speaker):
     claim = _find(claims, content)
     assert claim.text == content
     assert claim.speaker_text == speaker
+
+
+def test_title_case_headline_verb_is_a_cue():
+    text = "Conservative Icon Morton Blackwell Endorses Ted Cruz\n\nThe endorsement came on Monday."
+    claim = _find(_run(text), "Ted Cruz")
+    assert claim.text == "Ted Cruz"
+    assert claim.speaker_text == "Conservative Icon Morton Blackwell"
+    assert claim.cue.lower() == "endorses"
+
+
+def test_headline_source_before_a_colon():
+    text = "NY Post: Megyn Kelly Is No Different Than Kim Kardashian\n\nThe column ran on Sunday."
+    claim = _find(_run(text), "Megyn Kelly")
+    assert claim.text == "Megyn Kelly Is No Different Than Kim Kardashian"
+    assert claim.speaker_text == "NY Post"
+    # a kicker is not a source, and only the headline takes any short name as one
+    assert _run("The Latest: Sanders Wins Minnesota Caucuses\n\nHe won.") == []
+    assert _run("Intro\n\nNY Post: Megyn Kelly Is No Different Than Kim Kardashian.") == []

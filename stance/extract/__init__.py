@@ -6,4 +6,8 @@
 from stance.extract.core import extract_claims
 from stance.extract.nlp import load_nlp
 
-__all__ = ["extract_claims", "load_nlp"]
+#: Stored claims carry the version that extracted them; a run re-extracts documents whose
+#: claims came from another version. Change it whenever the extractor's output changes.
+EXTRACTOR_VERSION = "2026.11.27"
+
+__all__ = ["EXTRACTOR_VERSION", "extract_claims", "load_nlp"]

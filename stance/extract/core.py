@@ -213,7 +213,43 @@ def _parse_text(text: str, start: int, end: int, quotes: list[Quote]) -> str:
         if chars is None:
             chars = list(text[start:end])
         chars[lo - start : hi - start] = _CLAUSE + " " * (hi - lo - len(_CLAUSE))
-    return text[start:end] if chars is None else "".join(chars)
+    out = text[start:end] if chars is None else "".join(chars)
+    return _sentence_case(out) if _title_case(out) else out
+
+
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+# words a headline capitalises that read as a verb or a function word once lower-cased
+_HEADLINE_LOWER = frozenset(
+    {
+        *CUE_FORMS,
+        *"""a an the and or but nor of to in on at by for from with as about over against
+        into after before is are was were be been has have had will would may might can
+        could should must not""".split(),
+    }
+)
+
+
+def _title_case(stretch: str) -> bool:
+    """A headline in title case ("Conservative Icon Morton Blackwell Endorses Ted Cruz"),
+    where the small parser takes every capitalised word, verbs included, for a name."""
+    words = [w for w in _TITLE_WORD.findall(stretch) if len(w) >= 4]
+    if len(words) < 3 or len(words) > 25 or "\n" in stretch.strip():
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def _sentence_case(stretch: str) -> str:
+    """Lower-case the cue verbs and function words of a title-case stretch (same length,
+    so offsets are unchanged): "... Blackwell endorses Ted Cruz"."""
+
+    def lower(match: re.Match[str]) -> str:
+        word = match.group(0)
+        low = word.lower()
+        if match.start() and low in _HEADLINE_LOWER and len(low) == len(word):
+            return low
+        return word
+
+    return _TITLE_WORD.sub(lower, stretch)
 
 
 def _document_claims(
@@ -235,7 +271,8 @@ def _document_claims(
             if not _in_spans(base + pdoc[i].idx, qspans)
             for c in find_cues(pdoc[i], base, index)
         ]
-        cues += colon_cue(pdoc, base, index, text[base:pend])
+        headline = base == plan["paragraphs"][0][0]
+        cues += colon_cue(pdoc, base, index, text[base:pend], headline=headline)
         for cue in cues:
             if cue.speaker is not None and _in_spans(cue.speaker.start, qspans):
                 cue.speaker = None  # the parser took a quotation for the subject

@@ -133,11 +133,20 @@ def _has_quote(tok: Token) -> bool:
     return any(t.text in "“”\"‘’'" for t in tok.subtree if t.i > tok.i)
 
 
+# headline kickers that are not a source ("The Latest: Sanders declares ...")
+_HEADLINE_LABELS = frozenset(
+    """the latest latest update updated breaking exclusive watch video live photos analysis
+    opinion editorial commentary review explainer fact check factbox timeline q&a""".split()
+    + ["the latest", "fact check", "news analysis", "live updates"]
+)
 _NAME_COLON = re.compile(r"^\s*(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:")
 
 
-def colon_cue(pdoc: Doc, base: int, index: MentionIndex, ptext: str) -> list[Cue]:
-    """A paragraph opening with a known name and a colon: "Stone: “I think ...”".
+def colon_cue(
+    pdoc: Doc, base: int, index: MentionIndex, ptext: str, *, headline: bool = False
+) -> list[Cue]:
+    """A paragraph opening with a known name and a colon: "Stone: “I think ...”"; in a
+    headline, any short name: "NY Post: Megyn Kelly Is No Different Than Kim Kardashian".
 
     ``ptext`` is the paragraph's text (``pdoc.text``, passed in to avoid rebuilding it).
     """
@@ -147,8 +156,14 @@ def colon_cue(pdoc: Doc, base: int, index: MentionIndex, ptext: str) -> list[Cue
     if not match:
         return []
     words = strip_titles(match.group("name").split())
+    if not words:
+        return []
     last = words[-1].lower()
-    if last not in index.surnames and not any(
+    if headline:
+        label = match.group("name")
+        if label.lower() in _HEADLINE_LABELS or (label.isupper() and len(label) > 4):
+            return []  # "The Latest: ...", "FIX IS IN: ..."
+    elif last not in index.surnames and not any(
         last == m.name.split()[-1].lower() for m in index.mentions if m.person and m.name
     ):
         return []
