@@ -442,3 +442,17 @@ def test_headline_source_before_a_colon():
     # a kicker is not a source, and only the headline takes any short name as one
     assert _run("The Latest: Sanders Wins Minnesota Caucuses\n\nHe won.") == []
     assert _run("Intro\n\nNY Post: Megyn Kelly Is No Different Than Kim Kardashian.") == []
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("Sanders voiced support for the trade deal on Monday.", "the trade deal", "Sanders"),
+        ("The senator raised concerns about the pipeline.", "the pipeline", "The senator"),
+        ("Conservative leaders united in support of Ted Cruz.", "Ted Cruz", "Conservative leaders"),
+    ],
+)
+def test_attitude_noun_after_a_light_verb_is_its_subjects_statement(text, content, speaker):
+    claim = _find(_run(text), content)
+    assert claim.text == content
+    assert claim.speaker_text == speaker

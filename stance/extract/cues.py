@@ -18,6 +18,7 @@ from stance.extract.lexicon import (
     CUE_FORMS,
     CUE_NOUNS,
     CUE_NOUNS_OF,
+    LIGHT_FORMS,
     PHRASAL_CUES,
     RELATIVE_PRONOUNS,
     SPEECH_VERBS,
@@ -360,7 +361,8 @@ def _noun_cue(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
         if c.dep_ in ("acl", "ccomp", "relcl") and c.left_edge.lower_ == "that" and c.i > tok.i
     ]
     owner = [c for c in tok.children if _is_owner(c)]
-    if not owner:
+    verb = None if owner else _light_verb(tok)
+    if not owner and verb is None:
         return []
     if not clauses:
         if tok.lower_ not in CUE_NOUNS_OF:
@@ -374,7 +376,12 @@ def _noun_cue(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
         ]
         if not topics:
             return []
-        speaker = resolve_subject(owner[0], base=base, index=index)
+        if owner:
+            speaker = resolve_subject(owner[0], base=base, index=index)
+        else:
+            speaker = _subject(verb, base, index)
+            if speaker is None:
+                return []
         obj = topics[0]
         content = _trim(tok.doc, obj.left_edge.i, obj.right_edge.i + 1, base, min_tokens=1)
         cue = Cue(tok, tok.text, speaker, content, "reported", base + tok.idx, base=base)
@@ -382,9 +389,25 @@ def _noun_cue(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
         return [cue]
     if any(c.dep_ == "nsubj" and c.lower_ == "that" for c in clauses[0].children):
         return []  # "the statement that was released": a relative clause, not content
-    speaker = resolve_subject(owner[0], base=base, index=index)
+    if owner:
+        speaker = resolve_subject(owner[0], base=base, index=index)
+    else:
+        speaker = _subject(verb, base, index)
+        if speaker is None:
+            return []
     content = _trim(tok.doc, clauses[0].left_edge.i, clauses[0].right_edge.i + 1, base)
     return [Cue(tok, tok.text, speaker, content, "reported", base + tok.idx, base=base)]
+
+
+def _light_verb(noun: Token) -> Token | None:
+    """The verb that makes an attitude noun a statement of its subject: "Sanders voiced
+    support for the deal", "leaders united in support of Cruz"."""
+    head = noun.head
+    if noun.dep_ == "dobj" and head.tag_.startswith("VB") and head.lower_ in LIGHT_FORMS:
+        return head
+    if noun.dep_ == "pobj" and head.lower_ == "in" and head.head.tag_.startswith("VB"):
+        return head.head
+    return None
 
 
 def _is_owner(tok: Token) -> bool:

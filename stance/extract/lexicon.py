@@ -116,8 +116,19 @@ CUE_NOUNS = frozenset(
 CUE_NOUNS_OF = frozenset(
     """call calls criticism criticisms complaint complaints decision refusal support
     opposition endorsement praise attack attacks denial rejection defense defence
-    announcement demand demands proposal proposals plan plans push embrace""".split()
+    announcement demand demands proposal proposals plan plans push embrace concern concerns
+    doubt doubts question questions critique skepticism scepticism objection objections
+    reservations fears worries hopes frustration outrage admiration respect sympathy
+    contempt disdain enthusiasm commitment backing congratulations condolences""".split()
 )
+
+# Verbs that make an attitude noun their subject's statement ("voiced support for").
+LIGHT_FORMS = frozenset(
+    form
+    for verb in """make voice express offer issue give deliver raise share reiterate renew
+    repeat level lodge launch lend signal air register""".split()
+    for form in _inflect(verb)
+) | frozenset("made gave given lent".split())
 
 # Objects of "tell" & co. that belong to the cue ("told reporters").
 AUDIENCE_WORDS = frozenset(
