@@ -456,3 +456,12 @@ def test_attitude_noun_after_a_light_verb_is_its_subjects_statement(text, conten
     claim = _find(_run(text), content)
     assert claim.text == content
     assert claim.speaker_text == speaker
+
+
+def test_number_inside_a_prepositional_topic_is_not_a_date():
+    claims = _run("The lawyers pointed to the candidacies of two former Republican hopefuls.")
+    claim = _find(claims, "candidacies")
+    assert claim.text == "to the candidacies of two former Republican hopefuls"
+    assert claim.speaker_text == "The lawyers"
+    # a date as the object still is one: nothing was said about Monday
+    assert _run("The lawyers spoke on Monday.") == []

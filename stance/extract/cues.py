@@ -307,7 +307,10 @@ def _topical(prep: Token, base_form: str = "") -> bool:
         return not any(t.ent_type_ in _SETTING_ENTS for t in prep.subtree)
     if prep.lower_ == "on" and any(c.tag_ in ("NNP", "NNPS") for c in prep.children):
         return False  # "on Twitter", "on Fox News": the medium
-    return not any(t.tag_ == "CD" or t.lower_ in _TIME_WORDS for t in prep.subtree)
+    # "on Monday", "in 2016", "on March 3": the object itself is a date or a time, though
+    # a number deeper down is content ("pointed to the candidacies of two hopefuls")
+    near = [t for o in prep.children if o.dep_ == "pobj" for t in (o, *o.children)]
+    return not any(t.tag_ == "CD" or t.lower_ in _TIME_WORDS for t in near or prep.subtree)
 
 
 def org_like(tok: Token) -> bool:
