@@ -465,3 +465,10 @@ def test_number_inside_a_prepositional_topic_is_not_a_date():
     assert claim.speaker_text == "The lawyers"
     # a date as the object still is one: nothing was said about Monday
     assert _run("The lawyers spoke on Monday.") == []
+
+
+def test_attitude_verbs_of_political_news():
+    claim = _find(_run("Senator Paul disavowed the endorsement on Friday."), "endorsement")
+    assert (claim.text, claim.speaker_text) == ("the endorsement", "Senator Paul")
+    claim = _find(_run("The AP projected that Clinton would win Virginia."), "Virginia")
+    assert (claim.text, claim.speaker_text) == ("Clinton would win Virginia", "The AP")

@@ -33,6 +33,8 @@ dislike tease disparage insult trash lambaste chide scold rebuke label brand dub
 extol decry vouch remind cite advocate champion promote hail bemoan deplore fret grumble
 determine rule judge vote pitch appear seem see refer identify decline echo portray offer
 inform reference credit name focus express articulate herald trumpet cheer savage
+balk ignore resist debate project embrace disavow laud rip fault
+assail pan skewer rail vilify demonize demonise lambast acclaim commend
 """.split()
 _CUE_VERBS = _SPEECH_VERBS + _ATTITUDE_VERBS
 SPEECH_VERBS = frozenset(_SPEECH_VERBS)
