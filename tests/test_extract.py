@@ -472,3 +472,22 @@ def test_attitude_verbs_of_political_news():
     assert (claim.text, claim.speaker_text) == ("the endorsement", "Senator Paul")
     claim = _find(_run("The AP projected that Clinton would win Virginia."), "Virginia")
     assert (claim.text, claim.speaker_text) == ("Clinton would win Virginia", "The AP")
+
+
+def test_made_clear_reports_its_clause():
+    claim = _find(_run("Clinton made it clear that she opposes the deal."), "opposes")
+    assert (claim.text, claim.speaker_text, claim.cue) == (
+        "she opposes the deal",
+        "Clinton",
+        "made it clear",
+    )
+
+
+def test_quote_after_a_colon_is_what_the_following_cue_reports():
+    text = (
+        "Boyden Gray ticked through the code of conduct the dynasty has long embodied: "
+        "“Civility and good manners were kind of assumed,” he said."
+    )
+    claims = _run(text)
+    assert [c.text for c in claims] == ["Civility and good manners were kind of assumed"]
+    assert claims[0].speaker == "Boyden Gray"

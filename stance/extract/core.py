@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 _TRIM = " \t\n,;:—–-"
 _PAST_TAGS = frozenset({"VBD", "VBN"})
 # words that can be cues (find_cues decides), and subject relations, as spaCy hashes
-_CUE_IDS = ids([*CUE_FORMS, *CUE_NOUNS, *CUE_NOUNS_OF, *PHRASAL_CUES, "according"])
+_CUE_IDS = ids([*CUE_FORMS, *CUE_NOUNS, *CUE_NOUNS_OF, *PHRASAL_CUES, "according", "clear"])
 _SUBJECT_IDS = ids(SUBJECT_DEPS)
 
 

@@ -79,6 +79,8 @@ def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     low = tok.lower_
     if low == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
         return _according(tok, base, index)
+    if low == "clear":
+        return _made_clear(tok, base, index)
     if (low in CUE_NOUNS or low in CUE_NOUNS_OF) and tok.tag_.startswith("NN"):
         return _noun_cue(tok, base, index)
     if not tok.tag_.startswith("VB"):
@@ -112,6 +114,25 @@ def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     cue = Cue(tok, text, speaker, content, "reported", base + tok.idx, clause, speech, base)
     cue.clausal = clausal
     return [cue]
+
+
+_MAKE = frozenset({"make", "makes", "made", "making"})
+
+
+def _made_clear(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
+    """ "Trump made clear that he would not back down", "made it clear she opposes it"."""
+    make, doc = tok.head, tok.doc
+    if make.lower_ not in _MAKE or not make.tag_.startswith("VB") or tok.i < make.i:
+        return []
+    comps = [c for c in make.children if c.dep_ == "ccomp" and c.i > tok.i]
+    comps = comps or [c for c in tok.children if c.dep_ in ("ccomp", "advcl") and c.i > tok.i]
+    speaker = _subject(make, base, index)
+    if not comps or speaker is None:
+        return []
+    content = _trim(doc, comps[0].left_edge.i, comps[0].right_edge.i + 1, base)
+    clause = (base + make.left_edge.idx, base + make.right_edge.idx + len(make.right_edge))
+    text = doc[make.i : tok.i + 1].text
+    return [Cue(make, text, speaker, content, "reported", base + make.idx, clause, True, base)]
 
 
 def _passive(
@@ -264,6 +285,12 @@ def _content(tok: Token, base: int, base_form: str) -> tuple[tuple[int, int] | N
         lo, hi = comp.left_edge.i, comp.right_edge.i + 1
         if lo <= tok.i < hi:  # the cue sits inside its complement's span: keep one side
             lo, hi = (tok.i + 1, hi) if comp.i > tok.i else (lo, tok.i)
+        if comp.i < tok.i:
+            # "X ticked through the code: “Civility was assumed,” he said": what he said
+            # starts after the colon
+            colons = [t.i for t in doc[lo:hi] if t.text == ":"]
+            if colons and colons[-1] + 1 < hi:
+                lo = colons[-1] + 1
         return _trim(doc, lo, hi, base), True
     if tok.dep_ == "parataxis" and tok.head.i != tok.i:
         head = tok.head
