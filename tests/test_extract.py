@@ -491,3 +491,15 @@ def test_quote_after_a_colon_is_what_the_following_cue_reports():
     claims = _run(text)
     assert [c.text for c in claims] == ["Civility and good manners were kind of assumed"]
     assert claims[0].speaker == "Boyden Gray"
+
+
+def test_in_someones_view_reports_the_rest_of_the_sentence():
+    claims = _run("In Professor Knittel's view, the tax would be more effective than subsidies.")
+    claim = _find(claims, "the tax")
+    assert claim.text == "the tax would be more effective than subsidies"
+    assert claim.speaker_text == "Professor Knittel"
+
+
+def test_said_so_and_said_yes_are_answers():
+    claims = _run("Half said so, and 55 percent said yes.")
+    assert [(c.text, c.speaker_text) for c in claims] == [("so", "Half"), ("yes", "55 percent")]

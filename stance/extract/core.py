@@ -32,6 +32,7 @@ from stance.extract.lexicon import (
     PERSON_PRONOUNS,
     PHRASAL_CUES,
     ROLE_HEADS,
+    VIEW_NOUNS,
     prefilter,
 )
 from stance.extract.nlp import ids, positions
@@ -58,7 +59,9 @@ if TYPE_CHECKING:
 _TRIM = " \t\n,;:—–-"
 _PAST_TAGS = frozenset({"VBD", "VBN"})
 # words that can be cues (find_cues decides), and subject relations, as spaCy hashes
-_CUE_IDS = ids([*CUE_FORMS, *CUE_NOUNS, *CUE_NOUNS_OF, *PHRASAL_CUES, "according", "clear"])
+_CUE_IDS = ids(
+    [*CUE_FORMS, *CUE_NOUNS, *CUE_NOUNS_OF, *PHRASAL_CUES, *VIEW_NOUNS, "according", "clear"]
+)
 _SUBJECT_IDS = ids(SUBJECT_DEPS)
 
 

@@ -22,6 +22,7 @@ from stance.extract.lexicon import (
     PHRASAL_CUES,
     RELATIVE_PRONOUNS,
     SPEECH_VERBS,
+    VIEW_NOUNS,
     WEAK_CUES,
 )
 from stance.extract.speakers import (
@@ -45,6 +46,7 @@ _CUE_PREPS = {"refer": "to", "point": "to", "respond": "to", "reply": "to", "all
 _CLAUSE_ONLY = frozenset("continue find".split())
 # verbs whose content may be an indirect question the parser attaches as an adverbial clause
 _QUESTION = frozenset("ask wonder question".split())
+_ANSWERS = frozenset({"so", "yes", "no"})
 _NOUN_PREPS = frozenset({"of", "for", "about", "on", "against", "over", "to"})
 _TOPIC_PREPS = frozenset({"about", "of", "for", "against", "over", "regarding", "on", "with", "as"})
 _SETTING_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC"})
@@ -81,6 +83,8 @@ def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
         return _according(tok, base, index)
     if low == "clear":
         return _made_clear(tok, base, index)
+    if low in VIEW_NOUNS and tok.dep_ == "pobj" and tok.head.lower_ == "in":
+        return _in_view(tok, base, index)
     if (low in CUE_NOUNS or low in CUE_NOUNS_OF) and tok.tag_.startswith("NN"):
         return _noun_cue(tok, base, index)
     if not tok.tag_.startswith("VB"):
@@ -323,6 +327,10 @@ def _content(tok: Token, base: int, base_form: str) -> tuple[tuple[int, int] | N
     if kept:
         span = _trim(doc, kept[0].left_edge.i, kept[-1].right_edge.i + 1, base, min_tokens=1)
         return span, False
+    if base_form == "say" and tok.i + 1 < len(doc):
+        nxt = doc[tok.i + 1]
+        if nxt.lower_ in _ANSWERS and nxt.head.i == tok.i:  # "half said so", "said no"
+            return (base + nxt.idx, base + nxt.idx + len(nxt)), False
     return None, False
 
 
@@ -382,6 +390,27 @@ def _according(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
             base=base,
         )
     ]
+
+
+def _in_view(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
+    """ "In Professor Knittel's view, the tax would work": the rest of the sentence is the
+    owner's statement, as with "according to"."""
+    owner = [c for c in tok.children if _is_owner(c)]
+    if not owner:
+        return []
+    speaker = resolve_subject(owner[0], base=base, index=index)
+    doc, prep = tok.doc, tok.head
+    sent = tok.sent
+    before = (sent.start, prep.left_edge.i)
+    after = (prep.right_edge.i + 1, sent.end)
+    lo, hi = max((before, after), key=lambda r: r[1] - r[0])
+    content = _trim(doc, lo, hi, base)
+    if content is None:
+        return []
+    text = doc[prep.i : tok.i + 1].text
+    cue = Cue(tok, text, speaker, content, "according_to", base + prep.idx, base=base)
+    cue.speech = False
+    return [cue]
 
 
 def _noun_cue(tok: Token, base: int, index: MentionIndex) -> list[Cue]:

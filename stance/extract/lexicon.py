@@ -175,7 +175,9 @@ SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "office", "campa
 # Cheap pre-filter: a paragraph is parsed only if it has a quote mark, a cue word, a line
 # ending with a colon or a line opening with "Name:".
 QUOTE_CHARS = "\"“”‘’'«»„"
-_CUE_WORDS = frozenset({*CUE_FORMS, *CUE_NOUNS, *CUE_NOUNS_OF, "according", "clear"})
+# "in Professor Knittel's view, <main clause>"
+VIEW_NOUNS = frozenset("view opinion estimation judgment judgement words".split())
+_CUE_WORDS = frozenset({*CUE_FORMS, *CUE_NOUNS, *CUE_NOUNS_OF, *VIEW_NOUNS, "according", "clear"})
 _PHRASAL = re.compile(
     r"\b(?:"
     + "|".join(f"{verb}\\s+{particle}" for verb, particle in PHRASAL_CUES.items())
