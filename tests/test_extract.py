@@ -503,3 +503,23 @@ def test_in_someones_view_reports_the_rest_of_the_sentence():
 def test_said_so_and_said_yes_are_answers():
     claims = _run("Half said so, and 55 percent said yes.")
     assert [(c.text, c.speaker_text) for c in claims] == [("so", "Half"), ("yes", "55 percent")]
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        (
+            "Sexton was quick to point out that not all Trump supporters espoused such views.",
+            "not all Trump supporters espoused such views",
+            "Sexton",
+        ),
+        (
+            "Democratic voters are more likely to say that Clinton represents their positions.",
+            "Clinton represents their positions",
+            "Democratic voters",
+        ),
+    ],
+)
+def test_cue_after_an_adjective_takes_the_subject_of_its_clause(text, content, speaker):
+    claim = _find(_run(text), content)
+    assert (claim.text, claim.speaker_text) == (content, speaker)

@@ -36,7 +36,9 @@ from stance.extract.speakers import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-_CLIMB_DEPS = frozenset({"advcl", "xcomp", "pcomp", "conj", "prep", "pobj", "acl", "ccomp"})
+_CLIMB_DEPS = frozenset(
+    {"advcl", "xcomp", "pcomp", "conj", "prep", "pobj", "acl", "ccomp", "acomp"}
+)
 _PLEDGE = frozenset({"vow", "pledge", "promise", "threaten", "urge", "demand"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP"})
