@@ -7,7 +7,8 @@ Here each worker runs the whole extractor on a chunk of documents with one BLAS 
 only the claims travel back, in document order.
 
 Workers are forked, so they share the parent's loaded pipeline instead of loading their own;
-where ``fork`` is not available (Windows) extraction stays in one process.
+off Linux (macOS, where forking after numpy's BLAS is loaded is unsafe, and Windows, which
+cannot fork) extraction stays in one process.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -55,7 +57,7 @@ def run(
 
     n = cores() if n_process is None else max(1, int(n_process))
     docs = iter(documents)
-    if n == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if n == 1 or not _can_fork():
         yield from extract_serial(docs, nlp, batch_size, gaz)
         return
     head: list[Document] = []
@@ -69,6 +71,12 @@ def run(
         yield from extract_serial(head, nlp, batch_size, gaz)
         return
     yield from _parallel(itertools.chain(head, docs), nlp, batch_size, gaz, n)
+
+
+def _can_fork() -> bool:
+    # fork is safe with numpy and spaCy on Linux; on macOS the system frameworks behind
+    # numpy's BLAS may not survive it, and Windows has no fork
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _words(doc: Document) -> int:
