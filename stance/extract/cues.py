@@ -425,6 +425,12 @@ def _noun_cue(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     verb = None if owner else _light_verb(tok)
     if not owner and verb is None:
         return []
+    if owner:
+        speaker = resolve_subject(owner[0], base=base, index=index)
+    else:
+        speaker = _subject(verb, base, index)
+        if speaker is None:
+            return []  # "made comments about ...": whose comments is the point
     if not clauses:
         if tok.lower_ not in CUE_NOUNS_OF:
             return []
@@ -437,12 +443,6 @@ def _noun_cue(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
         ]
         if not topics:
             return []
-        if owner:
-            speaker = resolve_subject(owner[0], base=base, index=index)
-        else:
-            speaker = _subject(verb, base, index)
-            if speaker is None:
-                return []
         obj = topics[0]
         content = _trim(tok.doc, obj.left_edge.i, obj.right_edge.i + 1, base, min_tokens=1)
         cue = Cue(tok, tok.text, speaker, content, "reported", base + tok.idx, base=base)
@@ -450,12 +450,6 @@ def _noun_cue(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
         return [cue]
     if any(c.dep_ == "nsubj" and c.lower_ == "that" for c in clauses[0].children):
         return []  # "the statement that was released": a relative clause, not content
-    if owner:
-        speaker = resolve_subject(owner[0], base=base, index=index)
-    else:
-        speaker = _subject(verb, base, index)
-        if speaker is None:
-            return []
     content = _trim(tok.doc, clauses[0].left_edge.i, clauses[0].right_edge.i + 1, base)
     return [Cue(tok, tok.text, speaker, content, "reported", base + tok.idx, base=base)]
 
