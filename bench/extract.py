@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from stance.extract import extract_claims, load_nlp
-from stance.extract.core import _parse_text, _plan
+from stance.extract.core import _plan
 from stance.records import Document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,11 +42,7 @@ def main() -> None:
     plans = [_plan(Document(id="x", date=dt.date(2016, 1, 1), text=t)) for t in texts]
     n_par = sum(len(p["paragraphs"]) for p in plans)
     n_sel = sum(len(p["selected"]) for p in plans)
-    sel_words = sum(
-        len(_parse_text(t, s, e, p["quotes"]).split())
-        for t, p in zip(texts, plans, strict=True)
-        for s, e in p["selected"]
-    )
+    sel_words = sum(len(t.split()) for p in plans for t in p["texts"])
     nlp = load_nlp(ner=args.ner)
 
     def documents():

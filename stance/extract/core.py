@@ -25,14 +25,12 @@ from stance.extract.cues import (
 )
 from stance.extract.lexicon import (
     CUE_FORMS,
-    CUE_NOUNS,
-    CUE_NOUNS_OF,
+    CUE_WORDS,
     HEDGES,
     HEDGING_CUES,
     PERSON_PRONOUNS,
     PHRASAL_CUES,
     ROLE_HEADS,
-    VIEW_NOUNS,
     prefilter,
 )
 from stance.extract.nlp import ids, positions
@@ -59,9 +57,7 @@ if TYPE_CHECKING:
 _TRIM = " \t\n,;:—–-"
 _PAST_TAGS = frozenset({"VBD", "VBN"})
 # words that can be cues (find_cues decides), and subject relations, as spaCy hashes
-_CUE_IDS = ids(
-    [*CUE_FORMS, *CUE_NOUNS, *CUE_NOUNS_OF, *PHRASAL_CUES, *VIEW_NOUNS, "according", "clear"]
-)
+_CUE_IDS = ids([*CUE_WORDS, *PHRASAL_CUES])
 _SUBJECT_IDS = ids(SUBJECT_DEPS)
 
 
@@ -114,8 +110,8 @@ def extract_serial(
         for doc in documents:
             plan = _plan(doc)
             waiting.append([doc, plan, [], max(1, len(plan["selected"]))])
-            for s, e in plan["selected"]:
-                yield _parse_text(doc.text, s, e, plan["quotes"]), s
+            for (s, _), parse_text in zip(plan["selected"], plan["texts"], strict=True):
+                yield parse_text, s
             if not plan["selected"]:
                 yield "", -1  # an empty marker keeps the queue of waiting documents short
 
@@ -136,22 +132,34 @@ def _plan(doc: Document) -> dict[str, Any]:
     """Which stretches of a document to parse.
 
     Returns ``paragraphs`` (all), ``quotes``, ``selected`` (runs of consecutive sentences
-    that hold a quote mark, a speech cue or a ``Name:`` line, each within one paragraph) and
+    that hold a quote mark, a speech cue or a ``Name:`` line, each within one paragraph),
+    ``texts`` (each selected run as the parser reads it, see :func:`_blank_quotes`) and
     ``skipped`` (everything else; scanned for names only).
     """
     text = doc.text
     paras = paragraphs(text)
     quotes = find_quotes(text)
     selected: list[tuple[int, int]] = []
+    texts: list[str] = []
     skipped: list[tuple[int, int]] = []
     for start, end in paras:
         if not prefilter(text[start:end]):
             skipped.append((start, end))
             continue
-        compact = _parse_text(text, start, end, quotes)
-        for lo, hi, keep in _sentence_runs(compact):
-            (selected if keep else skipped).append((start + lo, start + hi))
-    return {"paragraphs": paras, "selected": selected, "skipped": skipped, "quotes": quotes}
+        blanked = _blank_quotes(text, start, end, quotes)
+        for lo, hi, keep in _sentence_runs(_headline_case(blanked)):
+            if keep:
+                selected.append((start + lo, start + hi))
+                texts.append(_headline_case(blanked[lo:hi]))
+            else:
+                skipped.append((start + lo, start + hi))
+    return {
+        "paragraphs": paras,
+        "selected": selected,
+        "texts": texts,
+        "skipped": skipped,
+        "quotes": quotes,
+    }
 
 
 # A sentence ends at . ! or ? (and any closing quote mark) before a space and a capital or
@@ -189,9 +197,9 @@ _CLAUSE = "It is so"  # what the parser reads in place of a long quoted sentence
 _FINAL = re.compile(r"[\s,.;:?!…—–-]*$")
 
 
-def _parse_text(text: str, start: int, end: int, quotes: list[Quote]) -> str:
-    """The paragraph ``text[start:end]`` as the parser gets it: long quoted sentences
-    replaced by a short stand-in clause.
+def _blank_quotes(text: str, start: int, end: int, quotes: list[Quote]) -> str:
+    """The paragraph ``text[start:end]`` with long quoted sentences replaced by a short
+    stand-in clause (the parser then reads each selected run through :func:`_headline_case`).
 
     The words inside a quotation are never cues or speakers (both are looked for outside
     quotation marks), so parsing them is wasted time: about a fifth of news words are
@@ -216,8 +224,12 @@ def _parse_text(text: str, start: int, end: int, quotes: list[Quote]) -> str:
         if chars is None:
             chars = list(text[start:end])
         chars[lo - start : hi - start] = _CLAUSE + " " * (hi - lo - len(_CLAUSE))
-    out = text[start:end] if chars is None else "".join(chars)
-    return _sentence_case(out) if _title_case(out) else out
+    return text[start:end] if chars is None else "".join(chars)
+
+
+def _headline_case(stretch: str) -> str:
+    """A title-case stretch with its cue verbs and function words lower-cased."""
+    return _sentence_case(stretch) if _title_case(stretch) else stretch
 
 
 _TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")

@@ -19,6 +19,7 @@ from stance.extract.lexicon import (
     CUE_NOUNS,
     CUE_NOUNS_OF,
     LIGHT_FORMS,
+    MAKE_FORMS,
     PHRASAL_CUES,
     RELATIVE_PRONOUNS,
     SPEECH_VERBS,
@@ -122,13 +123,10 @@ def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     return [cue]
 
 
-_MAKE = frozenset({"make", "makes", "made", "making"})
-
-
 def _made_clear(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     """ "Trump made clear that he would not back down", "made it clear she opposes it"."""
     make, doc = tok.head, tok.doc
-    if make.lower_ not in _MAKE or not make.tag_.startswith("VB") or tok.i < make.i:
+    if make.lower_ not in MAKE_FORMS or not make.tag_.startswith("VB") or tok.i < make.i:
         return []
     comps = [c for c in make.children if c.dep_ == "ccomp" and c.i > tok.i]
     comps = comps or [c for c in tok.children if c.dep_ in ("ccomp", "advcl") and c.i > tok.i]
@@ -163,9 +161,10 @@ def _has_quote(tok: Token) -> bool:
 
 # headline kickers that are not a source ("The Latest: Sanders declares ...")
 _HEADLINE_LABELS = frozenset(
-    """the latest latest update updated breaking exclusive watch video live photos analysis
-    opinion editorial commentary review explainer fact check factbox timeline q&a""".split()
-    + ["the latest", "fact check", "news analysis", "live updates"]
+    label.strip()
+    for label in """the latest, latest, update, updated, breaking, exclusive, watch, video,
+    live, photos, analysis, news analysis, opinion, editorial, commentary, review, explainer,
+    fact check, factbox, timeline, q&a, live updates""".split(",")
 )
 _NAME_COLON = re.compile(r"^\s*(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*:")
 
@@ -375,12 +374,7 @@ def _according(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     if not objs:
         return []
     speaker = resolve_subject(objs[0], base=base, index=index)
-    phrase = (tok.i, max(to.right_edge.i, objs[0].right_edge.i) + 1)
-    sent = tok.sent
-    before = (sent.start, phrase[0])
-    after = (phrase[1], sent.end)
-    lo, hi = max((before, after), key=lambda r: r[1] - r[0])
-    content = _trim(doc, lo, hi, base)
+    content = _around(doc, tok.i, max(to.right_edge.i, objs[0].right_edge.i) + 1, base)
     return [
         Cue(
             tok,
@@ -394,6 +388,14 @@ def _according(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     ]
 
 
+def _around(doc: Doc, lo: int, hi: int, base: int) -> tuple[int, int] | None:
+    """The longer side of the sentence around the phrase ``doc[lo:hi]`` ("according to X",
+    "in X's view"): the statement the phrase attributes."""
+    sent = doc[lo].sent
+    side = max(((sent.start, lo), (hi, sent.end)), key=lambda r: r[1] - r[0])
+    return _trim(doc, *side, base)
+
+
 def _in_view(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     """ "In Professor Knittel's view, the tax would work": the rest of the sentence is the
     owner's statement, as with "according to"."""
@@ -402,11 +404,7 @@ def _in_view(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
         return []
     speaker = resolve_subject(owner[0], base=base, index=index)
     doc, prep = tok.doc, tok.head
-    sent = tok.sent
-    before = (sent.start, prep.left_edge.i)
-    after = (prep.right_edge.i + 1, sent.end)
-    lo, hi = max((before, after), key=lambda r: r[1] - r[0])
-    content = _trim(doc, lo, hi, base)
+    content = _around(doc, prep.left_edge.i, prep.right_edge.i + 1, base)
     if content is None:
         return []
     text = doc[prep.i : tok.i + 1].text

@@ -56,6 +56,9 @@ _IRREGULAR = {
     "understand": ["understood", "understands", "understanding"],
     "seek": ["sought", "seeks", "seeking"],
     "see": ["saw", "seen", "sees", "seeing"],
+    "make": ["made", "makes", "making"],
+    "give": ["gave", "given", "gives", "giving"],
+    "lend": ["lent", "lends", "lending"],
 }
 
 
@@ -130,7 +133,8 @@ LIGHT_FORMS = frozenset(
     for verb in """make voice express offer issue give deliver raise share reiterate renew
     repeat level lodge launch lend signal air register""".split()
     for form in _inflect(verb)
-) | frozenset("made gave given lent".split())
+)
+MAKE_FORMS = frozenset(_inflect("make"))  # "made it clear that ..."
 
 # Objects of "tell" & co. that belong to the cue ("told reporters").
 AUDIENCE_WORDS = frozenset(
@@ -177,7 +181,9 @@ SPOKES = frozenset({"spokesman", "spokeswoman", "spokesperson", "office", "campa
 QUOTE_CHARS = "\"“”‘’'«»„"
 # "in Professor Knittel's view, <main clause>"
 VIEW_NOUNS = frozenset("view opinion estimation judgment judgement words".split())
-_CUE_WORDS = frozenset({*CUE_FORMS, *CUE_NOUNS, *CUE_NOUNS_OF, *VIEW_NOUNS, "according", "clear"})
+#: Words that may be cues ("clear" as in "made clear", "according" as in "according to"):
+#: the pre-filter parses what holds one, the extractor looks at each.
+CUE_WORDS = frozenset({*CUE_FORMS, *CUE_NOUNS, *CUE_NOUNS_OF, *VIEW_NOUNS, "according", "clear"})
 _PHRASAL = re.compile(
     r"\b(?:"
     + "|".join(f"{verb}\\s+{particle}" for verb, particle in PHRASAL_CUES.items())
@@ -194,6 +200,6 @@ def prefilter(paragraph: str) -> bool:
     """Whether a paragraph may hold a statement and is worth parsing."""
     if _MARKS.search(paragraph):
         return True
-    if not _CUE_WORDS.isdisjoint(_WORDS.findall(paragraph.lower())):
+    if not CUE_WORDS.isdisjoint(_WORDS.findall(paragraph.lower())):
         return True
     return bool(_PHRASAL.search(paragraph))
