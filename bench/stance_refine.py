@@ -1,0 +1,424 @@
+"""Experiment: refine the top layers of the packaged stance encoder on the CPU.
+
+Caches the hidden states after the lower layers of the packaged (LoRA-merged) encoder once,
+then trains new LoRA factors on the top ``--top`` layers only (plus a softmax head) from those
+cached activations, optionally with antonym-swapped rows (``--augment``: one polarity word
+swapped in a "should"-target or in a short text, favor/against flipped). Prints mean dev
+macro-F1 (logistic-regression head refitted on 8,000 train rows) and contrast-set accuracy,
+before and after. Nothing is written to the artifact. Results: docs/stance-model.md.
+
+    python bench/stance_refine.py --train-rows 16000 [--augment] [--cache-dir DIR]
+"""
+
+import argparse
+import json
+import math
+import os
+import random
+import re
+import time
+
+import numpy as np
+import pandas as pd
+import torch
+
+from stance.model.artifact import default_artifact_dir
+from stance.model.data import load_pairs
+from stance.model.encoder import base_model_path, load_transformer, tokenize_pairs
+from stance.model.head import StanceClassifier
+from stance.model.lora import load_lora, merge_lora
+from stance.model.metrics import CLASSES
+from stance.model.train import _subsample, dev_scores
+
+PAIRS = [
+    ("increase", "decrease"),
+    ("increases", "decreases"),
+    ("increased", "decreased"),
+    ("increasing", "decreasing"),
+    ("raise", "lower"),
+    ("raises", "lowers"),
+    ("raised", "lowered"),
+    ("raising", "lowering"),
+    ("reduce", "increase"),
+    ("reduces", "increases"),
+    ("reduced", "increased"),
+    ("reducing", "increasing"),
+    ("support", "oppose"),
+    ("supports", "opposes"),
+    ("supported", "opposed"),
+    ("supporting", "opposing"),
+    ("strengthen", "weaken"),
+    ("strengthens", "weakens"),
+    ("tighten", "loosen"),
+    ("tightened", "loosened"),
+    ("allow", "prohibit"),
+    ("allows", "prohibits"),
+    ("allowed", "prohibited"),
+    ("allowing", "prohibiting"),
+    ("permit", "forbid"),
+    ("benefits", "harms"),
+    ("benefit", "harm"),
+    ("helps", "hurts"),
+    ("help", "hurt"),
+    ("improve", "worsen"),
+    ("improves", "worsens"),
+    ("improved", "worsened"),
+    ("improving", "worsening"),
+    ("encourage", "discourage"),
+    ("encourages", "discourages"),
+    ("encouraged", "discouraged"),
+    ("protect", "endanger"),
+    ("protects", "endangers"),
+    ("safe", "dangerous"),
+    ("safer", "more dangerous"),
+    ("beneficial", "harmful"),
+    ("positive", "negative"),
+    ("effective", "ineffective"),
+    ("necessary", "unnecessary"),
+    ("fair", "unfair"),
+    ("good", "bad"),
+    ("better", "worse"),
+    ("ban", "legalize"),
+    ("legalize", "ban"),
+    ("legalise", "ban"),
+    ("abolish", "keep"),
+    ("keep", "abolish"),
+    ("end", "continue"),
+    ("expand", "limit"),
+    ("limit", "expand"),
+    ("join", "leave"),
+    ("adopt", "reject"),
+    ("introduce", "scrap"),
+    ("mandatory", "voluntary"),
+]
+SWAP = {}
+for a, b in PAIRS:
+    SWAP.setdefault(a, b)
+    SWAP.setdefault(b, a)
+TARGET_VERBS = {
+    "ban",
+    "legalize",
+    "legalise",
+    "abolish",
+    "keep",
+    "end",
+    "expand",
+    "limit",
+    "join",
+    "adopt",
+    "introduce",
+    "increase",
+    "raise",
+    "reduce",
+    "decrease",
+    "lower",
+    "support",
+    "oppose",
+    "allow",
+    "prohibit",
+    "strengthen",
+    "weaken",
+    "protect",
+    "encourage",
+    "discourage",
+}
+TEXT_SKIP = {
+    "ban",
+    "legalize",
+    "legalise",
+    "abolish",
+    "keep",
+    "end",
+    "continue",
+    "join",
+    "leave",
+    "adopt",
+    "reject",
+    "introduce",
+    "scrap",
+    "limit",
+    "expand",
+    "help",
+    "hurt",
+    "good",
+    "bad",
+    "tax",
+}
+WORD = re.compile(r"[A-Za-z]+")
+FLIP = {"favor": "against", "against": "favor"}
+
+
+def _case(src, rep):
+    return rep[0].upper() + rep[1:] if src[0].isupper() else rep
+
+
+def swap_target(t):
+    m = re.search(r"\b(should|must)\s+(not\s+)?([a-z]+)\b", t)
+    if m and not m.group(2) and m.group(3) in TARGET_VERBS and m.group(3) in SWAP:
+        return t[: m.start(3)] + SWAP[m.group(3)] + t[m.end(3) :]
+    return None
+
+
+def swap_text(x):
+    words = [
+        m
+        for m in WORD.finditer(x)
+        if m.group(0).lower() in SWAP and m.group(0).lower() not in TEXT_SKIP
+    ]
+    if len(words) != 1 or len(x.split()) > 30 or re.search(r"\b(not|no|never|n't)\b", x):
+        return None
+    m = words[0]
+    return x[: m.start()] + _case(m.group(0), SWAP[m.group(0).lower()]) + x[m.end() :]
+
+
+def augment(df, seed=13, share=8):
+    rng = np.random.default_rng(seed)
+    pol = df[df.label.isin(["favor", "against"])]
+    tg = [(i, swap_target(t)) for i, t in zip(pol.index, pol.target, strict=True)]
+    tg = [(i, t) for i, t in tg if t]
+    tx = [(i, swap_text(x)) for i, x in zip(pol.index, pol.text, strict=True)]
+    tx = [(i, x) for i, x in tx if x]
+    cap = len(df) // share
+    rows = []
+    for kind, found in (("target", tg), ("text", tx)):
+        pick = rng.permutation(len(found))[:cap]
+        for j in pick:
+            i, new = found[j]
+            r = df.loc[i].copy()
+            r[kind] = new
+            r["label"] = FLIP[r["label"]]
+            rows.append(r)
+        print(kind, "candidates", len(found), "used", min(cap, len(found)))
+    return pd.DataFrame(rows).reset_index(drop=True)
+
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--train-rows", type=int, default=16000)
+ap.add_argument("--top", type=int, default=2)
+ap.add_argument("--rank", type=int, default=16)
+ap.add_argument("--lr", type=float, default=2e-4)
+ap.add_argument("--epochs", type=int, default=1)
+ap.add_argument("--bs", type=int, default=32)
+ap.add_argument("--augment", action="store_true", help="add antonym-swapped rows")
+ap.add_argument("--check", action="store_true")
+ap.add_argument("--skip-before", action="store_true")
+ap.add_argument("--cache-dir", default="", help="keep cached activations here between runs")
+ap.add_argument("--data", default="../shared/datasets")
+args = ap.parse_args()
+torch.manual_seed(13)
+random.seed(13)
+np.random.seed(13)
+torch.set_num_threads(2)
+t0 = time.time()
+tok, model = load_transformer(base_model_path())
+tensors, cfg = load_lora(default_artifact_dir() / "lora.safetensors")
+merge_lora(model, tensors, scaling=cfg["scaling"])
+for p in model.parameters():
+    p.requires_grad_(False)
+layers = model.encoder.layer
+low = len(layers) - args.top
+
+frame = load_pairs(args.data, splits=("train", "dev"))
+tr = _subsample(frame[frame.split == "train"], args.train_rows, 13)
+extra = None
+if args.augment:
+    extra = augment(tr, seed=13)
+    print("augmented rows", len(extra), flush=True)
+dv = frame[frame.split == "dev"]
+dv = pd.concat(
+    [_subsample(dv[dv.dataset == n], 1500, 13) for n in sorted(set(dv.dataset))], ignore_index=True
+)
+con = pd.read_csv("fixtures/contrast/contrast_set.csv")
+head_rows = _subsample(frame[frame.split == "train"], 8000, 14)
+
+
+def ext_mask(mask):
+    return (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+
+
+@torch.no_grad()
+def cache(df, name):
+    if not args.cache_dir:
+        return _cache(df, name)
+    path = os.path.join(args.cache_dir, f"cache_{name}_{len(df)}_{args.top}.pt")
+    if os.path.exists(path):
+        return torch.load(path)
+    out = _cache(df, name)
+    torch.save(out, path)
+    return out
+
+
+@torch.no_grad()
+def _cache(df, name):
+    ids, types = tokenize_pairs(tok, df.target.tolist(), df.text.tolist(), max_length=128)
+    order = np.argsort([len(i) for i in ids])
+    out = [None] * len(ids)
+    t = time.time()
+    for s in range(0, len(ids), 128):
+        idx = order[s : s + 128]
+        w = max(len(ids[i]) for i in idx)
+        bi = torch.zeros((len(idx), w), dtype=torch.long)
+        bt = torch.zeros_like(bi)
+        m = torch.zeros_like(bi)
+        for r, i in enumerate(idx):
+            n = len(ids[i])
+            bi[r, :n] = torch.tensor(ids[i])
+            bt[r, :n] = torch.tensor(types[i])
+            m[r, :n] = 1
+        h = model.embeddings(input_ids=bi, token_type_ids=bt)
+        em = ext_mask(m)
+        for layer in layers[:low]:
+            h = layer(h, attention_mask=em)
+            if isinstance(h, tuple):
+                h = h[0]
+        for r, i in enumerate(idx):
+            out[i] = h[r, : len(ids[i])].to(torch.float16).clone()
+    print(f"cached {name}: {len(ids)} rows {time.time() - t:.0f}s", flush=True)
+    return out
+
+
+class LoRALinear(torch.nn.Module):
+    def __init__(self, base, r, alpha):
+        super().__init__()
+        self.base = base
+        self.s = alpha / r
+        self.A = torch.nn.Parameter(torch.empty(r, base.in_features))
+        torch.nn.init.kaiming_uniform_(self.A, a=math.sqrt(5))
+        self.B = torch.nn.Parameter(torch.zeros(base.out_features, r))
+        self.drop = torch.nn.Dropout(0.1)
+
+    def forward(self, x):
+        return self.base(x) + self.s * (self.drop(x) @ self.A.T @ self.B.T)
+
+
+NAMES = [
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+]
+wrapped = []
+for layer in layers[low:]:
+    for n in NAMES:
+        parent = layer.get_submodule(n.rsplit(".", 1)[0])
+        leaf = n.rsplit(".", 1)[1]
+        w = LoRALinear(getattr(parent, leaf), args.rank, 2 * args.rank)
+        setattr(parent, leaf, w)
+        wrapped.append(w)
+
+
+def top_forward(hs, train):
+    lens = [h.shape[0] for h in hs]
+    w = max(lens)
+    h = torch.zeros((len(hs), w, hs[0].shape[1]))
+    m = torch.zeros((len(hs), w))
+    for r, x in enumerate(hs):
+        h[r, : lens[r]] = x.float()
+        m[r, : lens[r]] = 1
+    em = ext_mask(m)
+    for layer in layers[low:]:
+        h = layer(h, attention_mask=em)
+        if isinstance(h, tuple):
+            h = h[0]
+    return (h * m[..., None]).sum(1) / m.sum(1, keepdim=True)
+
+
+@torch.no_grad()
+def embed(cached):
+    for layer in layers:
+        layer.eval()
+    order = np.argsort([c.shape[0] for c in cached])
+    out = np.zeros((len(cached), 384), np.float32)
+    for s in range(0, len(cached), 256):
+        idx = order[s : s + 256]
+        out[idx] = top_forward([cached[i] for i in idx], False).numpy()
+    return out
+
+
+c_tr = cache(tr, "train")
+if extra is not None:
+    c_tr = c_tr + _cache(extra, "extra")
+    tr = pd.concat([tr, extra], ignore_index=True)
+c_dv, c_con, c_head = cache(dv, "dev"), cache(con, "contrast"), cache(head_rows, "head")
+
+
+def report(tag):
+    t = time.time()
+    xh, xd, xc = embed(c_head), embed(c_dv), embed(c_con)
+    best = None
+    for C in (0.1,):
+        h = StanceClassifier(C=C, max_iter=2000).fit(xh, head_rows.label.to_numpy())
+        sc = dev_scores(dv, h.predict_proba(xd))
+        if best is None or sc["mean"] > best[1]["mean"]:
+            best = (h, sc, C)
+    h, sc, C = best
+    pc = h.predict_proba(xc)
+    pred = np.array(h.classes_)[pc.argmax(1)]
+    con_acc = float((pred == con.label.to_numpy()).mean())
+    byvar = {
+        v: round(float((pred[con.variation == v] == con.label[con.variation == v]).mean()), 3)
+        for v in sorted(set(con.variation))
+    }
+    print(
+        json.dumps(
+            {
+                "tag": tag,
+                "C": C,
+                "dev": {k: round(v, 4) for k, v in sc.items()},
+                "contrast": round(con_acc, 3),
+                "byvar": byvar,
+                "s": round(time.time() - t),
+            }
+        ),
+        flush=True,
+    )
+
+
+if not args.skip_before:
+    report("before")
+if args.check:
+    raise SystemExit
+params = [p for w in wrapped for p in (w.A, w.B)]
+ht = torch.nn.Linear(384, 3)
+opt = torch.optim.AdamW(
+    [{"params": params, "lr": args.lr}, {"params": ht.parameters(), "lr": args.lr * 4}],
+    weight_decay=0.01,
+)
+y = torch.tensor(tr.label.map({c: i for i, c in enumerate(CLASSES)}).to_numpy())
+# warm start the training head from a logistic regression on current embeddings
+xtr = embed(c_tr)
+h0 = StanceClassifier(C=1.0, max_iter=2000).fit(xtr[:8000], tr.label.to_numpy()[:8000])
+assert list(h0.classes_) == list(CLASSES)
+with torch.no_grad():
+    ht.weight.copy_(torch.tensor(h0.coef_, dtype=torch.float32))
+    ht.bias.copy_(torch.tensor(h0.intercept_, dtype=torch.float32))
+steps = args.epochs * math.ceil(len(c_tr) / args.bs)
+warm = max(1, int(0.06 * steps))
+sched = torch.optim.lr_scheduler.LambdaLR(
+    opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm))
+)
+t = time.time()
+step = 0
+for ep in range(args.epochs):
+    for layer in layers[low:]:
+        layer.train()
+    perm = torch.randperm(len(c_tr), generator=torch.Generator().manual_seed(13 + ep)).tolist()
+    run = None
+    for s in range(0, len(perm), args.bs):
+        idx = perm[s : s + args.bs]
+        logits = ht(top_forward([c_tr[i] for i in idx], True))
+        loss = torch.nn.functional.cross_entropy(logits, y[idx])
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        sched.step()
+        step += 1
+        run = loss.item() if run is None else 0.98 * run + 0.02 * loss.item()
+        if step % 100 == 0:
+            print(f"step {step}/{steps} loss {run:.3f} {time.time() - t:.0f}s", flush=True)
+    print(f"epoch {ep + 1} done {time.time() - t:.0f}s", flush=True)
+    report(f"epoch{ep + 1}")
+print("total", round(time.time() - t0), "s")
