@@ -24,9 +24,15 @@ import torch
 
 from stance.model.artifact import default_artifact_dir
 from stance.model.data import load_pairs
-from stance.model.encoder import base_model_path, load_transformer, tokenize_pairs
+from stance.model.encoder import (
+    base_model_path,
+    load_transformer,
+    mean_pool,
+    pad_batch,
+    tokenize_pairs,
+)
 from stance.model.head import StanceClassifier
-from stance.model.lora import load_lora, merge_lora
+from stance.model.lora import TARGET_MODULES, load_lora, merge_lora
 from stance.model.metrics import CLASSES
 from stance.model.train import _subsample, dev_scores
 
@@ -95,55 +101,19 @@ SWAP = {}
 for a, b in PAIRS:
     SWAP.setdefault(a, b)
     SWAP.setdefault(b, a)
-TARGET_VERBS = {
-    "ban",
-    "legalize",
-    "legalise",
-    "abolish",
-    "keep",
-    "end",
-    "expand",
-    "limit",
-    "join",
-    "adopt",
-    "introduce",
-    "increase",
-    "raise",
-    "reduce",
-    "decrease",
-    "lower",
-    "support",
-    "oppose",
-    "allow",
-    "prohibit",
-    "strengthen",
-    "weaken",
-    "protect",
-    "encourage",
-    "discourage",
-}
-TEXT_SKIP = {
-    "ban",
-    "legalize",
-    "legalise",
-    "abolish",
-    "keep",
-    "end",
-    "continue",
-    "join",
-    "leave",
-    "adopt",
-    "reject",
-    "introduce",
-    "scrap",
-    "limit",
-    "expand",
-    "help",
-    "hurt",
-    "good",
-    "bad",
-    "tax",
-}
+TARGET_VERBS = set(
+    (
+        "ban legalize legalise abolish keep end expand limit join adopt introduce increase raise"
+        " reduce decrease lower support oppose allow prohibit strengthen weaken protect encourage"
+        " discourage"
+    ).split()
+)
+TEXT_SKIP = set(
+    (
+        "ban legalize legalise abolish keep end continue join leave adopt reject introduce scrap"
+        " limit expand help hurt good bad tax"
+    ).split()
+)
 WORD = re.compile(r"[A-Za-z]+")
 FLIP = {"favor": "against", "against": "favor"}
 
@@ -232,8 +202,14 @@ con = pd.read_csv("fixtures/contrast/contrast_set.csv")
 head_rows = _subsample(frame[frame.split == "train"], 8000, 14)
 
 
-def ext_mask(mask):
-    return (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+def run_layers(part, h, mask):
+    """Run encoder blocks on hidden states ``h`` with a 0/1 attention ``mask``."""
+    additive = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+    for layer in part:
+        h = layer(h, attention_mask=additive)
+        if isinstance(h, tuple):
+            h = h[0]
+    return h
 
 
 @torch.no_grad()
@@ -256,21 +232,12 @@ def _cache(df, name):
     t = time.time()
     for s in range(0, len(ids), 128):
         idx = order[s : s + 128]
-        w = max(len(ids[i]) for i in idx)
-        bi = torch.zeros((len(idx), w), dtype=torch.long)
-        bt = torch.zeros_like(bi)
-        m = torch.zeros_like(bi)
-        for r, i in enumerate(idx):
-            n = len(ids[i])
-            bi[r, :n] = torch.tensor(ids[i])
-            bt[r, :n] = torch.tensor(types[i])
-            m[r, :n] = 1
-        h = model.embeddings(input_ids=bi, token_type_ids=bt)
-        em = ext_mask(m)
-        for layer in layers[:low]:
-            h = layer(h, attention_mask=em)
-            if isinstance(h, tuple):
-                h = h[0]
+        batch = pad_batch([ids[i] for i in idx], [types[i] for i in idx])
+        h = model.embeddings(
+            input_ids=torch.from_numpy(batch["input_ids"]),
+            token_type_ids=torch.from_numpy(batch["token_type_ids"]),
+        )
+        h = run_layers(layers[:low], h, torch.from_numpy(batch["attention_mask"]))
         for r, i in enumerate(idx):
             out[i] = h[r, : len(ids[i])].to(torch.float16).clone()
     print(f"cached {name}: {len(ids)} rows {time.time() - t:.0f}s", flush=True)
@@ -291,38 +258,23 @@ class LoRALinear(torch.nn.Module):
         return self.base(x) + self.s * (self.drop(x) @ self.A.T @ self.B.T)
 
 
-NAMES = [
-    "attention.self.query",
-    "attention.self.key",
-    "attention.self.value",
-    "attention.output.dense",
-    "intermediate.dense",
-    "output.dense",
-]
 wrapped = []
-for layer in layers[low:]:
-    for n in NAMES:
-        parent = layer.get_submodule(n.rsplit(".", 1)[0])
-        leaf = n.rsplit(".", 1)[1]
-        w = LoRALinear(getattr(parent, leaf), args.rank, 2 * args.rank)
-        setattr(parent, leaf, w)
+for name, module in list(model.named_modules()):
+    if re.fullmatch(TARGET_MODULES, name) and int(name.split(".")[2]) >= low:
+        parent, leaf = name.rsplit(".", 1)
+        w = LoRALinear(module, args.rank, 2 * args.rank)
+        setattr(model.get_submodule(parent), leaf, w)
         wrapped.append(w)
 
 
-def top_forward(hs, train):
+def top_forward(hs):
     lens = [h.shape[0] for h in hs]
-    w = max(lens)
-    h = torch.zeros((len(hs), w, hs[0].shape[1]))
-    m = torch.zeros((len(hs), w))
+    h = torch.zeros((len(hs), max(lens), hs[0].shape[1]))
+    m = torch.zeros((len(hs), max(lens)))
     for r, x in enumerate(hs):
         h[r, : lens[r]] = x.float()
         m[r, : lens[r]] = 1
-    em = ext_mask(m)
-    for layer in layers[low:]:
-        h = layer(h, attention_mask=em)
-        if isinstance(h, tuple):
-            h = h[0]
-    return (h * m[..., None]).sum(1) / m.sum(1, keepdim=True)
+    return mean_pool(run_layers(layers[low:], h, m), m)
 
 
 @torch.no_grad()
@@ -333,7 +285,7 @@ def embed(cached):
     out = np.zeros((len(cached), 384), np.float32)
     for s in range(0, len(cached), 256):
         idx = order[s : s + 256]
-        out[idx] = top_forward([cached[i] for i in idx], False).numpy()
+        out[idx] = top_forward([cached[i] for i in idx]).numpy()
     return out
 
 
@@ -408,7 +360,7 @@ for ep in range(args.epochs):
     run = None
     for s in range(0, len(perm), args.bs):
         idx = perm[s : s + args.bs]
-        logits = ht(top_forward([c_tr[i] for i in idx], True))
+        logits = ht(top_forward([c_tr[i] for i in idx]))
         loss = torch.nn.functional.cross_entropy(logits, y[idx])
         opt.zero_grad()
         loss.backward()

@@ -26,6 +26,7 @@ from stance.model.encoder import (
     encode_pairs,
     load_transformer,
     mean_pool,
+    pad_batch,
     resolve_device,
 )
 from stance.model.lora import TARGET_MODULES, extract_lora, merge_lora, save_lora
@@ -249,16 +250,11 @@ def train_frame(
                 scheduler.step()
 
     def collate(index: list[int]):
-        width = max(len(ids[i]) for i in index)
-        batch_ids = torch.zeros((len(index), width), dtype=torch.long)
-        batch_types = torch.zeros_like(batch_ids)
-        mask = torch.zeros_like(batch_ids)
-        for row, i in enumerate(index):
-            n = len(ids[i])
-            batch_ids[row, :n] = torch.tensor(ids[i])
-            batch_types[row, :n] = torch.tensor(types[i])
-            mask[row, :n] = 1
-        return batch_ids.to(device), batch_types.to(device), mask.to(device)
+        batch = pad_batch([ids[i] for i in index], [types[i] for i in index])
+        return tuple(
+            torch.from_numpy(batch[k]).to(device)
+            for k in ("input_ids", "token_type_ids", "attention_mask")
+        )
 
     def evaluate_dev() -> np.ndarray:
         model.eval()
