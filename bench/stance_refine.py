@@ -23,6 +23,7 @@ import pandas as pd
 import torch
 
 from stance.model.artifact import default_artifact_dir
+from stance.model.augment import antonym_augment
 from stance.model.data import load_pairs
 from stance.model.encoder import (
     base_model_path,
@@ -35,132 +36,6 @@ from stance.model.head import StanceClassifier
 from stance.model.lora import TARGET_MODULES, load_lora, merge_lora
 from stance.model.metrics import CLASSES
 from stance.model.train import _subsample, dev_scores
-
-PAIRS = [
-    ("increase", "decrease"),
-    ("increases", "decreases"),
-    ("increased", "decreased"),
-    ("increasing", "decreasing"),
-    ("raise", "lower"),
-    ("raises", "lowers"),
-    ("raised", "lowered"),
-    ("raising", "lowering"),
-    ("reduce", "increase"),
-    ("reduces", "increases"),
-    ("reduced", "increased"),
-    ("reducing", "increasing"),
-    ("support", "oppose"),
-    ("supports", "opposes"),
-    ("supported", "opposed"),
-    ("supporting", "opposing"),
-    ("strengthen", "weaken"),
-    ("strengthens", "weakens"),
-    ("tighten", "loosen"),
-    ("tightened", "loosened"),
-    ("allow", "prohibit"),
-    ("allows", "prohibits"),
-    ("allowed", "prohibited"),
-    ("allowing", "prohibiting"),
-    ("permit", "forbid"),
-    ("benefits", "harms"),
-    ("benefit", "harm"),
-    ("helps", "hurts"),
-    ("help", "hurt"),
-    ("improve", "worsen"),
-    ("improves", "worsens"),
-    ("improved", "worsened"),
-    ("improving", "worsening"),
-    ("encourage", "discourage"),
-    ("encourages", "discourages"),
-    ("encouraged", "discouraged"),
-    ("protect", "endanger"),
-    ("protects", "endangers"),
-    ("safe", "dangerous"),
-    ("safer", "more dangerous"),
-    ("beneficial", "harmful"),
-    ("positive", "negative"),
-    ("effective", "ineffective"),
-    ("necessary", "unnecessary"),
-    ("fair", "unfair"),
-    ("good", "bad"),
-    ("better", "worse"),
-    ("ban", "legalize"),
-    ("legalize", "ban"),
-    ("legalise", "ban"),
-    ("abolish", "keep"),
-    ("keep", "abolish"),
-    ("end", "continue"),
-    ("expand", "limit"),
-    ("limit", "expand"),
-    ("join", "leave"),
-    ("adopt", "reject"),
-    ("introduce", "scrap"),
-    ("mandatory", "voluntary"),
-]
-SWAP = {}
-for a, b in PAIRS:
-    SWAP.setdefault(a, b)
-    SWAP.setdefault(b, a)
-TARGET_VERBS = set(
-    (
-        "ban legalize legalise abolish keep end expand limit join adopt introduce increase raise"
-        " reduce decrease lower support oppose allow prohibit strengthen weaken protect encourage"
-        " discourage"
-    ).split()
-)
-TEXT_SKIP = set(
-    (
-        "ban legalize legalise abolish keep end continue join leave adopt reject introduce scrap"
-        " limit expand help hurt good bad tax"
-    ).split()
-)
-WORD = re.compile(r"[A-Za-z]+")
-FLIP = {"favor": "against", "against": "favor"}
-
-
-def _case(src, rep):
-    return rep[0].upper() + rep[1:] if src[0].isupper() else rep
-
-
-def swap_target(t):
-    m = re.search(r"\b(should|must)\s+(not\s+)?([a-z]+)\b", t)
-    if m and not m.group(2) and m.group(3) in TARGET_VERBS and m.group(3) in SWAP:
-        return t[: m.start(3)] + SWAP[m.group(3)] + t[m.end(3) :]
-    return None
-
-
-def swap_text(x):
-    words = [
-        m
-        for m in WORD.finditer(x)
-        if m.group(0).lower() in SWAP and m.group(0).lower() not in TEXT_SKIP
-    ]
-    if len(words) != 1 or len(x.split()) > 30 or re.search(r"\b(not|no|never|n't)\b", x):
-        return None
-    m = words[0]
-    return x[: m.start()] + _case(m.group(0), SWAP[m.group(0).lower()]) + x[m.end() :]
-
-
-def augment(df, seed=13, share=8):
-    rng = np.random.default_rng(seed)
-    pol = df[df.label.isin(["favor", "against"])]
-    tg = [(i, swap_target(t)) for i, t in zip(pol.index, pol.target, strict=True)]
-    tg = [(i, t) for i, t in tg if t]
-    tx = [(i, swap_text(x)) for i, x in zip(pol.index, pol.text, strict=True)]
-    tx = [(i, x) for i, x in tx if x]
-    cap = len(df) // share
-    rows = []
-    for kind, found in (("target", tg), ("text", tx)):
-        pick = rng.permutation(len(found))[:cap]
-        for j in pick:
-            i, new = found[j]
-            r = df.loc[i].copy()
-            r[kind] = new
-            r["label"] = FLIP[r["label"]]
-            rows.append(r)
-        print(kind, "candidates", len(found), "used", min(cap, len(found)))
-    return pd.DataFrame(rows).reset_index(drop=True)
-
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--train-rows", type=int, default=16000)
@@ -192,7 +67,7 @@ frame = load_pairs(args.data, splits=("train", "dev"))
 tr = _subsample(frame[frame.split == "train"], args.train_rows, 13)
 extra = None
 if args.augment:
-    extra = augment(tr, seed=13)
+    extra = antonym_augment(tr, seed=13)
     print("augmented rows", len(extra), flush=True)
 dv = frame[frame.split == "dev"]
 dv = pd.concat(

@@ -1,11 +1,16 @@
-"""Evaluation helpers: the accuracy block, the contrast set, negation augmentation."""
+"""Evaluation helpers (accuracy block, contrast set) and training-data augmentation."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from stance.model.augment import negate_once, negation_augment
+from stance.model.augment import (
+    antonym_augment,
+    negate_once,
+    negation_augment,
+    off_topic_augment,
+)
 from stance.model.evaluate import BEGIN, CONTRAST_FILE, END, write_block
 from stance.model.metrics import expected_calibration_error, score_split
 
@@ -58,3 +63,59 @@ def test_negation_augmentation_flips_labels():
     assert set(aug["label"]) == {"against"}
     assert "We should not ban zoos" in set(aug["target"])
     assert "Zoos must not be closed." in set(aug["text"])
+
+
+def _pairs(rows):
+    return pd.DataFrame(rows, columns=["target", "text", "label", "dataset", "split", "seen"])
+
+
+def test_antonym_augmentation_swaps_one_polarity_word_and_flips_labels():
+    frame = _pairs(
+        [
+            [
+                "We should ban zoos",
+                "Zoos harm animals and teach little.",
+                "favor",
+                "ibm_argq",
+                "train",
+                1,
+            ],
+            ["We should ban zoos", "Zoos do not harm animals.", "against", "ibm_argq", "train", 1],
+            ["gun control", "More guns make us safer.", "against", "vast", "train", 1],
+        ]
+    )
+    aug = antonym_augment(frame, seed=0, share=1)
+    assert set(zip(aug["target"], aug["label"], strict=True)) >= {
+        ("We should legalize zoos", "against"),
+        ("We should legalize zoos", "favor"),
+    }
+    assert ("Zoos benefit animals and teach little.", "against") in set(
+        zip(aug["text"], aug["label"], strict=True)
+    )
+    assert "Zoos do not benefit animals." not in set(aug["text"])  # negated texts are left alone
+    assert set(aug["dataset"]) <= {"ibm_argq+ant", "vast+ant"}
+
+
+def test_off_topic_rows_pair_texts_with_another_target_of_their_dataset():
+    rows = [[f"motion {i % 5}", f"text {i}", "favor", "ibm_argq", "train", 1] for i in range(50)]
+    rows += [[f"topic {i % 4}", f"comment {i}", "against", "vast", "train", 1] for i in range(50)]
+    frame = _pairs(rows)
+    aug = off_topic_augment(frame, seed=0, share=0.2)
+    assert len(aug) == 20 and set(aug["label"]) == {"neutral"}
+    original = dict(zip(frame["text"], frame["target"], strict=True))
+    assert all(original[t] != target for t, target in zip(aug["text"], aug["target"], strict=True))
+    for text, target in zip(aug["text"], aug["target"], strict=True):
+        assert target.startswith("motion") == text.startswith("text")  # same dataset's targets
+
+
+def test_rdrop_loss_adds_the_disagreement_of_the_two_passes():
+    import torch
+
+    from stance.model.train import _rdrop_loss
+
+    logits = torch.tensor([[2.0, 0.0, -1.0], [0.0, 1.0, 0.0]])
+    targets = torch.tensor([0, 1])
+    same = _rdrop_loss(torch.cat([logits, logits]), targets, 1.0)
+    assert torch.isclose(same, torch.nn.functional.cross_entropy(logits, targets))
+    other = torch.cat([logits, logits.flip(1)])
+    assert _rdrop_loss(other, targets, 1.0) > _rdrop_loss(other, targets, 0.0)

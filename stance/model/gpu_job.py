@@ -5,18 +5,28 @@ git-ignored ``.gpu/`` folder, an fp16 copy of the base encoder, a compact gzip J
 pairs and ``info.json`` (the fp32 base weights' sha256 and the data file hashes of THIS machine).
 
 ``python -m stance.model.gpu_job run --out DIR`` (on the GPU box, which cannot see the datasets)
-trains one or more LoRA configs under a time guard, keeps the best on dev, scores every test
-split and writes the artifact plus ``figures.json`` and ``devcheck.json`` (probabilities of dev
-rows, to verify on CPU that the merged fp32 weights reproduce the GPU model).
+trains the configs of :data:`CONFIGS` side by side, one process each on the same GPU (a
+MiniLM step is bound by Python and kernel launches, not by the GPU, so parallel runs cost
+little wall time), under a time guard. Each run scores its dev, test and contrast figures.
+Then uniform "soups" of the best runs on dev (their LoRA updates averaged, stored exactly as
+one LoRA of the summed rank, :func:`stance.model.lora.combine_lora`) get a refitted head and
+the same figures. The candidate with the best mean dev macro-F1 is written to ``DIR/best``
+(and the best single run to ``DIR/single`` when a soup wins); ``DIR/summary.json`` holds every
+figure and the probabilities of dev rows for both (to verify on the CPU that the fp32 base
+plus merged factors reproduces the GPU model). Test figures are reported, never used to choose.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 GPU_DIR = Path(".gpu")
 BASE_FILES = (
@@ -26,13 +36,29 @@ BASE_FILES = (
     "special_tokens_map.json",
     "vocab.txt",
 )
-#: Configs tried on one H100 (dev mean macro-F1 of the head, best epoch):
-#: run 1 (no augmentation): r=16 4 epochs 0.762; r=32 0.780 at epoch 3 <- packaged artifact.
-#: run 2 (negation augmentation): r=32 3 epochs 0.764; r=16 0.767 at epoch 2 (not kept).
-CONFIGS = (
-    {"rank": 16, "alpha": 32, "lr": 5e-4, "epochs": 4, "augment": False},
-    {"rank": 32, "alpha": 64, "lr": 4e-4, "epochs": 4, "augment": False},
-)
+#: Session 1 (one H100, configs run one after the other): r=16 lr 5e-4 0.762 dev mean;
+#: r=32 lr 4e-4 0.780 at epoch 3 of 4 <- packaged artifact until session 5; negation
+#: augmentation 0.764-0.767 (not kept). Session 5 runs these side by side (one change each
+#: against "control"; "seed31" measures seed noise and feeds the soups).
+_BASE = {"rank": 32, "alpha": 64, "lr": 4e-4, "epochs": 3, "seed": 13}
+CONFIGS: dict[str, dict[str, Any]] = {
+    "control": _BASE,
+    "seed31": {**_BASE, "seed": 31},
+    "rdrop": {**_BASE, "rdrop": 1.0},
+    "off_topic": {**_BASE, "augment": ["off_topic"]},
+    "antonym": {**_BASE, "augment": ["antonym"]},
+    "r64": {**_BASE, "rank": 64, "alpha": 128, "lr": 3e-4},
+    "combo": {**_BASE, "rdrop": 1.0, "augment": ["off_topic", "antonym"]},
+    # second job: more seeds of the two best recipes, to soup with the first job's soup2
+    "rdrop_s31": {**_BASE, "rdrop": 1.0, "seed": 31},
+    "rdrop_s47": {**_BASE, "rdrop": 1.0, "seed": 47},
+    "antonym_s31": {**_BASE, "augment": ["antonym"], "seed": 31},
+    "antonym_s47": {**_BASE, "augment": ["antonym"], "seed": 47},
+    "rdrop_antonym": {**_BASE, "rdrop": 1.0, "augment": ["antonym"]},
+    "rdrop_antonym_s31": {**_BASE, "rdrop": 1.0, "augment": ["antonym"], "seed": 31},
+}
+SOUP_SIZES = (2, 3)
+DEVCHECK_ROWS = 60  # per dataset
 
 
 def prepare(data_dir: Path, gpu_dir: Path = GPU_DIR) -> dict:
@@ -60,71 +86,28 @@ def prepare(data_dir: Path, gpu_dir: Path = GPU_DIR) -> dict:
     return info
 
 
-def run(
-    out: Path, *, gpu_dir: Path = GPU_DIR, budget_s: float = 360, limit: int | None = None
-) -> dict:
-    """Train the configs in :data:`CONFIGS` (best on dev wins) and score the test splits."""
+def _frame(gpu_dir: Path):
+    import pandas as pd
+
+    frame = pd.read_json(gpu_dir / "pairs.jsonl.gz", lines=True, compression="gzip")
+    return frame.astype({"target": str, "text": str, "label": str})
+
+
+def _score(artifact: Path, frame, *, base_dir: Path, device: str, limit: int | None) -> dict:
+    """Test and contrast-set figures of an artifact folder, plus dev-row probabilities."""
     import numpy as np
     import pandas as pd
 
-    from stance.model.encoder import encode_pairs, load_transformer, resolve_device
+    from stance.model.encoder import encode_pairs, load_transformer
     from stance.model.head import StanceClassifier
     from stance.model.lora import load_lora, merge_lora
     from stance.model.metrics import score_datasets
-    from stance.model.train import train_frame
-
-    started = time.monotonic()
-    deadline = started + budget_s
-    device = resolve_device(None)
-    info = json.loads((gpu_dir / "info.json").read_text())
-    frame = pd.read_json(gpu_dir / "pairs.jsonl.gz", lines=True, compression="gzip")
-    frame = frame.astype({"target": str, "text": str, "label": str})
-    fit_frame = frame[frame["split"] != "test"].reset_index(drop=True)
-    base_dir = gpu_dir / "base"
-    results = []
-    for number, config in enumerate(CONFIGS):
-        remaining = deadline - time.monotonic()
-        if results and remaining < 150:
-            print(f"skipping config {number}: {remaining:.0f}s left", flush=True)
-            break
-        run_dir = out / f"run{number}"
-        summary = train_frame(
-            fit_frame,
-            run_dir,
-            base_dir=base_dir,
-            base_hash=info["base_hash"],
-            data_info=info["data_info"],
-            epochs=config["epochs"],
-            seed=13,
-            limit=limit,
-            resume=False,
-            device=device,
-            rank=config["rank"],
-            alpha=config["alpha"],
-            lr=config["lr"],
-            augment=config["augment"],
-            batch_size=64,
-            deadline=deadline - 60,
-            progress=False,
-        )
-        summary["config"] = config
-        results.append(summary)
-        print(json.dumps({k: summary[k] for k in ("config", "dev", "best_epoch")}), flush=True)
-    best = max(range(len(results)), key=lambda i: results[i]["dev"]["mean"])
-    artifact = out / "artifact"
-    artifact.mkdir(parents=True, exist_ok=True)
-    for name in ("lora.safetensors", "head.json", "meta.json"):
-        shutil.copy(out / f"run{best}" / name, artifact / name)
 
     tokenizer, model = load_transformer(base_dir, device=device)
     tensors, config = load_lora(artifact / "lora.safetensors")
     merge_lora(model, tensors, scaling=config["scaling"])
     head = StanceClassifier.from_dict(json.loads((artifact / "head.json").read_text()))
-    test = frame[frame["split"] == "test"]
-    if limit is not None:
-        test = test.groupby("dataset").head(limit)
-    test = test.reset_index(drop=True)
-    dev = frame[frame["split"] == "dev"].groupby("dataset").head(60).reset_index(drop=True)
+    max_length = json.loads((artifact / "meta.json").read_text())["training_config"]["max_length"]
 
     def proba(part):
         emb = encode_pairs(
@@ -134,54 +117,382 @@ def run(
             part["text"].tolist(),
             batch_size=256,
             device=device,
-            max_length=json.loads((artifact / "meta.json").read_text())["training_config"][
-                "max_length"
-            ],
+            max_length=max_length,
         )
         return head.predict_proba(emb)
 
+    test = frame[frame["split"] == "test"]
+    if limit is not None:
+        test = test.groupby("dataset").head(limit)
+    test = test.reset_index(drop=True)
+    dev = frame[frame["split"] == "dev"].groupby("dataset").head(DEVCHECK_ROWS)
+    dev = dev.reset_index(drop=True)
+    figures: dict[str, Any] = {"test": score_datasets(test, proba(test))}
     contrast_file = Path("fixtures/contrast/contrast_set.csv")
-    contrast = None
     if contrast_file.is_file():
         pairs = pd.read_csv(contrast_file)
         pred = np.asarray(head.classes_)[proba(pairs).argmax(axis=1)]
         ok = pd.Series(pred == pairs["label"].to_numpy())
-        contrast = {
+        figures["contrast"] = {
             "accuracy": float(ok.mean()),
             "pair_accuracy": float(ok.groupby(pairs["pair_id"]).all().mean()),
+            "by_variation": {k: float(v) for k, v in ok.groupby(pairs["variation"]).mean().items()},
         }
-    figures = {
-        "contrast": contrast,
-        "test": score_datasets(test, proba(test)),
-        "runs": results,
-        "best_run": best,
-        "seconds": round(time.monotonic() - started, 1),
+    figures["devcheck"] = {
+        "rows": dev[["target", "text"]].to_dict("records"),
+        "proba": np.round(proba(dev), 6).tolist(),
     }
-    (out / "figures.json").write_text(json.dumps(figures, indent=1, default=str))
-    check = {"rows": dev[["target", "text"]].to_dict("records"), "proba": proba(dev).tolist()}
-    (out / "devcheck.json").write_text(json.dumps(check))
-    for number in range(len(results)):
-        shutil.rmtree(out / f"run{number}", ignore_errors=True)  # at most 8 files come back
-    print(json.dumps(figures["test"], default=str)[:3000], flush=True)
-    print(f"total {np.round(time.monotonic() - started, 1)}s", flush=True)
     return figures
 
 
+def worker(
+    name: str, work: Path, *, gpu_dir: Path, deadline: float, budget_end: float, limit: int | None
+) -> dict:
+    """Train config ``name`` into ``work/name`` and score it (``deadline``: wall-clock time)."""
+    import torch
+
+    from stance.model.encoder import resolve_device
+    from stance.model.train import train_frame
+
+    torch.set_num_threads(2)
+    config = CONFIGS[name]
+    device = resolve_device(None)
+    info = json.loads((gpu_dir / "info.json").read_text())
+    frame = _frame(gpu_dir)
+    run_dir = work / name
+    summary = train_frame(
+        frame[frame["split"] != "test"].reset_index(drop=True),
+        run_dir,
+        base_dir=gpu_dir / "base",
+        base_hash=info["base_hash"],
+        data_info=info["data_info"],
+        epochs=config["epochs"],
+        seed=config["seed"],
+        limit=limit,
+        resume=False,
+        device=device,
+        rank=config["rank"],
+        alpha=config["alpha"],
+        lr=config["lr"],
+        augment=tuple(config.get("augment", ())),
+        rdrop=config.get("rdrop", 0.0),
+        batch_size=64,
+        deadline=time.monotonic() + (deadline - time.time()),
+        progress=False,
+    )
+    shutil.rmtree(run_dir / "checkpoints", ignore_errors=True)
+    record = {"name": name, "config": config, **summary}
+    (run_dir / "figures.json").write_text(json.dumps(record, default=str))  # kept if killed
+    if time.time() < budget_end:
+        record.update(_score(run_dir, frame, base_dir=gpu_dir / "base", device=device, limit=limit))
+    (run_dir / "figures.json").write_text(json.dumps(record, default=str))
+    return record
+
+
+def _soup(
+    members: list[dict],
+    work: Path,
+    *,
+    gpu_dir: Path,
+    limit: int | None,
+    prior: Path | None = None,
+) -> dict:
+    """Average the LoRA updates of ``members`` (and of an earlier soup), refit the head, score.
+
+    ``prior`` is a soup artifact from an earlier job: it enters with the weight of the runs it
+    averages, so the result is the uniform soup of all runs. Written to ``work/soupN``.
+    """
+    import torch
+
+    from stance.model.artifact import write_meta
+    from stance.model.encoder import resolve_device
+    from stance.model.lora import combine_lora, load_lora, save_lora
+    from stance.model.train import DEV_SEED, fit_head
+
+    device = resolve_device(None)
+    frame = _frame(gpu_dir)
+    parts, counts, names, configs, ranks = [], [], [], [], []
+    first = json.loads((Path(members[0]["artifact"]) / "meta.json").read_text())
+    if prior is not None:
+        tensors, config = load_lora(prior / "lora.safetensors")
+        soup = json.loads((prior / "meta.json").read_text())["training_config"]["soup"]
+        parts.append((tensors, config["scaling"]))
+        counts.append(len(soup["members"]))
+        names += soup["members"]
+        configs += soup["configs"]
+        ranks.append(config["rank"])
+    for member in members:
+        tensors, config = load_lora(Path(member["artifact"]) / "lora.safetensors")
+        parts.append((tensors, config["scaling"]))
+        counts.append(1)
+        names.append(member["name"])
+        configs.append(member["config"])
+        ranks.append(member["config"]["rank"])
+    weights = [c / sum(counts) for c in counts]
+    out = work / f"soup{sum(counts)}"
+    out.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.to(torch.float16) for k, v in combine_lora(parts, weights).items()}
+    lora_config = {
+        **first["training_config"]["lora"],
+        "rank": sum(ranks),
+        "alpha": None,
+        "scaling": 1.0,
+        "dtype": "float16",
+    }
+    save_lora(out / "lora.safetensors", tensors, config=lora_config)
+    fit = frame[frame["split"] != "test"].reset_index(drop=True)
+    dev_rows = _dev_rows(fit, limit)
+    cap = 24000 if limit is None else limit
+    head_info = fit_head(
+        fit,
+        out,
+        base_dir=gpu_dir / "base",
+        device=device,
+        seed=DEV_SEED,
+        train_cap=cap,
+        dev_rows=dev_rows,
+        max_length=first["training_config"]["max_length"],
+    )
+    meta = {k: v for k, v in first.items() if k != "format_version"}
+    meta["model_name"] = "stance-minilm-lora-soup"
+    meta["training_config"] = soup_training_config(
+        first["training_config"], lora_config, names=names, configs=configs
+    )
+    meta["history"] = {m["name"]: m["history"] for m in members}
+    meta["dev_scores"] = head_info["dev"]
+    meta["head"] = {k: v for k, v in head_info.items() if k != "dev"}
+    write_meta(out, meta)
+    record = {"name": out.name, "members": names, "artifact": str(out), "dev": head_info["dev"]}
+    record.update(_score(out, frame, base_dir=gpu_dir / "base", device=device, limit=limit))
+    return record
+
+
+#: Fields of a run's training config that differ between the members of a soup.
+MEMBER_FIELDS = ("seed", "rdrop", "augmentation_rows", "best_epoch", "timed_out", "lr")
+
+
+def soup_training_config(
+    first: dict[str, Any], lora_config: dict[str, Any], *, names: list[str], configs: list[dict]
+) -> dict[str, Any]:
+    """The training config of a soup: shared settings, the merged LoRA and one entry per run."""
+    shared = {k: v for k, v in first.items() if k not in MEMBER_FIELDS}
+    return {
+        **shared,
+        "lora": lora_config,
+        "soup": {
+            "members": names,
+            "configs": configs,
+            "weights": "uniform over members",
+        },
+    }
+
+
+def _dev_rows(fit, limit: int | None):
+    """The dev rows train_frame selects with (same sampling, same seed)."""
+    import pandas as pd
+
+    from stance.model.train import DEV_ROWS_PER_DATASET, DEV_SEED, _subsample
+
+    cap = DEV_ROWS_PER_DATASET if limit is None else max(20, limit // 8)
+    dev = fit[fit["split"] == "dev"]
+    return pd.concat(
+        [_subsample(dev[dev["dataset"] == n], cap, DEV_SEED) for n in sorted(set(dev["dataset"]))],
+        ignore_index=True,
+    )
+
+
+def run(
+    out: Path,
+    *,
+    gpu_dir: Path = GPU_DIR,
+    work: Path = Path("/tmp/stance_gpu"),
+    budget_s: float = 555,
+    train_s: float = 311,
+    wait_s: float = 405,
+    soup_s: float = 100,
+    soup_sizes: tuple[int, ...] = SOUP_SIZES,
+    prior: Path | None = None,
+    limit: int | None = None,
+    names: list[str] | None = None,
+) -> dict:
+    """Train the configs side by side, make soups, write the best to ``out`` (see module doc).
+
+    Times are seconds from the start: training stops at ``train_s``, runs still going at
+    ``wait_s`` are killed (a run that finished training keeps its figures), and soups (of the
+    best ``soup_sizes`` runs on dev, plus ``prior``) start only with ``soup_s`` left of
+    ``budget_s``.
+    """
+    started = time.time()
+    end = started + budget_s
+    names = names or list(CONFIGS)
+    work.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "OMP_NUM_THREADS": "2", "TOKENIZERS_PARALLELISM": "false"}
+    procs = {}
+    for name in names:
+        cmd = [sys.executable, "-m", "stance.model.gpu_job", "worker", name, "--work", str(work)]
+        cmd += ["--gpu-dir", str(gpu_dir), "--deadline", str(started + train_s)]
+        cmd += ["--budget-end", str(started + wait_s - 25)]
+        if limit is not None:
+            cmd += ["--limit", str(limit)]
+        log = open(work / f"{name}.log", "w")  # noqa: SIM115 - closed when the process ends
+        procs[name] = (subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env), log)
+    while any(p.poll() is None for p, _ in procs.values()) and time.time() < started + wait_s:
+        time.sleep(2)
+    runs, failed = [], {}
+    for name, (proc, log) in procs.items():
+        if proc.poll() is None:
+            proc.kill()
+        log.close()
+        figures = work / name / "figures.json"
+        if figures.is_file():  # trained (and scored, unless it ran out of time)
+            runs.append(json.loads(figures.read_text()))
+            dev = runs[-1]["dev"]
+            print(f"{name}: dev mean {dev['mean']:.4f} ({time.time() - started:.0f}s)", flush=True)
+        else:
+            failed[name] = (work / f"{name}.log").read_text()[-1500:]
+            print(f"{name} FAILED (rc {proc.returncode}):\n{failed[name]}", flush=True)
+    if not runs:
+        (out / "summary.json").write_text(json.dumps({"failed": failed}, indent=1))
+        raise SystemExit("no run finished")
+    runs.sort(key=lambda r: r["dev"]["mean"], reverse=True)
+    _write(out, runs, [], failed, started)  # the single runs come back even if soups overrun
+    sizes = [k for k in soup_sizes if len(runs) >= k]
+    soups = []
+    if sizes and end - time.time() > soup_s:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from transformers import AutoModel, AutoTokenizer  # noqa: F401 - import before threads
+
+        with ThreadPoolExecutor(len(sizes)) as pool:
+            futures = {
+                k: pool.submit(_soup, runs[:k], work, gpu_dir=gpu_dir, limit=limit, prior=prior)
+                for k in sizes
+            }
+            for k, future in futures.items():
+                try:
+                    soups.append(future.result())
+                    print(f"soup{k}: dev mean {soups[-1]['dev']['mean']:.4f}", flush=True)
+                except Exception as exc:  # noqa: BLE001 - report and keep the single runs
+                    failed[f"soup{k}"] = repr(exc)
+                    print(f"soup{k} FAILED: {exc!r}", flush=True)
+    summary = _write(out, runs, soups, failed, started)
+    best = next(r for r in runs + soups if r["name"] == summary["best"])
+    for record in runs + soups:
+        test = {k: round(v["macro_f1"], 4) for k, v in record.get("test", {}).items()}
+        contrast = record.get("contrast", {}).get("accuracy")
+        print(record["name"], f"dev {record['dev']['mean']:.4f}", test, contrast, flush=True)
+    print(f"best {best['name']}, total {time.time() - started:.0f}s", flush=True)
+    return summary
+
+
+def verify(summary_file: Path, artifact: Path, *, name: str | None = None) -> dict:
+    """Score the dev rows of ``summary.json`` with ``artifact`` loaded here (fp32 base, CPU).
+
+    Compares with the probabilities the GPU job computed for the run ``name`` (default: the
+    summary's ``best``) and returns the largest and mean absolute differences and the share
+    of rows whose label agrees.
+    """
+    import numpy as np
+
+    from stance.model.stance_model import StanceModel
+
+    summary = json.loads(summary_file.read_text())
+    name = name or summary["best"]
+    record = next(r for r in summary["runs"] + summary["soups"] if r["name"] == name)
+    rows = record["devcheck"]["rows"]
+    model = StanceModel.load(artifact, backend="torch")
+    here = model.predict_proba([r["text"] for r in rows], [r["target"] for r in rows])
+    there = np.asarray(record["devcheck"]["proba"])
+    diff = np.abs(here - there)
+    return {
+        "name": name,
+        "rows": len(rows),
+        "max_abs_diff": float(diff.max()),
+        "mean_abs_diff": float(diff.mean()),
+        "label_agreement": float(np.mean(here.argmax(1) == there.argmax(1))),
+    }
+
+
+def _write(out: Path, runs: list, soups: list, failed: dict, started: float) -> dict:
+    """Copy the best candidate on dev to ``out/best`` (+ best single run) and write the summary."""
+    best = max(runs + soups, key=lambda r: r["dev"]["mean"])
+    _copy_artifact(Path(best["artifact"]), out / "best")
+    if best is not runs[0]:
+        _copy_artifact(Path(runs[0]["artifact"]), out / "single")
+    summary = {
+        "best": best["name"],
+        "single": runs[0]["name"],
+        "seconds": round(time.time() - started, 1),
+        "runs": runs,
+        "soups": soups,
+        "failed": failed,
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
+    return summary
+
+
+def _copy_artifact(source: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("lora.safetensors", "head.json", "meta.json"):
+        shutil.copy(source / name, target / name)
+
+
 def main() -> None:
-    """Command line: ``prepare`` or ``run``."""
+    """Command line: ``prepare``, ``run``, ``worker`` (started by ``run``) or ``verify``."""
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("prepare")
     p.add_argument("--data", type=Path, default=Path("../shared/datasets"))
     r = sub.add_parser("run")
     r.add_argument("--out", type=Path, required=True)
-    r.add_argument("--budget", type=float, default=360)
+    r.add_argument("--budget", type=float, default=555)
     r.add_argument("--limit", type=int, default=None)
+    r.add_argument("--work", type=Path, default=Path("/tmp/stance_gpu"))
+    r.add_argument("--only", nargs="*", default=None, help="config names (default: all)")
+    r.add_argument("--train-s", type=float, default=311)
+    r.add_argument("--wait-s", type=float, default=405)
+    r.add_argument("--soup-s", type=float, default=100)
+    r.add_argument("--soup-sizes", type=int, nargs="*", default=list(SOUP_SIZES))
+    r.add_argument("--prior", type=Path, default=None, help="soup artifact of an earlier job")
+    w = sub.add_parser("worker")
+    w.add_argument("name", choices=sorted(CONFIGS))
+    w.add_argument("--work", type=Path, required=True)
+    w.add_argument("--gpu-dir", type=Path, default=GPU_DIR)
+    w.add_argument("--deadline", type=float, required=True)
+    w.add_argument("--budget-end", type=float, required=True)
+    w.add_argument("--limit", type=int, default=None)
+    v = sub.add_parser("verify")
+    v.add_argument("summary", type=Path)
+    v.add_argument("artifact", type=Path)
+    v.add_argument("--name", default=None)
     args = parser.parse_args()
-    if args.command == "prepare":
+    if args.command == "verify":
+        print(json.dumps(verify(args.summary, args.artifact, name=args.name), indent=1))
+    elif args.command == "prepare":
         print(json.dumps(prepare(args.data), indent=1))
+    elif args.command == "run":
+        run(
+            args.out,
+            budget_s=args.budget,
+            train_s=args.train_s,
+            wait_s=args.wait_s,
+            soup_s=args.soup_s,
+            soup_sizes=tuple(args.soup_sizes),
+            prior=args.prior,
+            limit=args.limit,
+            work=args.work,
+            names=args.only,
+        )
     else:
-        run(args.out, budget_s=args.budget, limit=args.limit)
+        worker(
+            args.name,
+            args.work,
+            gpu_dir=args.gpu_dir,
+            deadline=args.deadline,
+            budget_end=args.budget_end,
+            limit=args.limit,
+        )
 
 
 if __name__ == "__main__":

@@ -84,3 +84,35 @@ def merge_lora(model: Any, tensors: dict[str, Any], *, scaling: float) -> int:
             b = tensors[f"{name}.lora_B"].to(weight.device, torch.float32)
             weight.add_((scaling * (b @ a)).to(weight.dtype))
     return len(names)
+
+
+def combine_lora(
+    parts: list[tuple[dict[str, Any], float]], weights: list[float] | None = None
+) -> dict[str, Any]:
+    """One set of factors whose update is the weighted sum of several LoRA updates.
+
+    ``sum_i w_i * s_i * B_i @ A_i`` equals ``B @ A`` with ``A`` the row-stack of the ``A_i`` and
+    ``B`` the column-stack of the ``w_i * s_i * B_i``: a uniform "soup" of k runs is an exact
+    LoRA of rank ``sum(r_i)``, merged with ``scaling=1.0``.
+
+    Args:
+        parts: ``(tensors, scaling)`` per run, as returned by :func:`load_lora` /
+            :func:`extract_lora` (``config["scaling"]``).
+        weights: Weight per run (default: uniform, ``1/k``).
+    """
+    import torch
+
+    if not parts:
+        raise ValueError("combine_lora needs at least one set of factors")
+    weights = weights or [1.0 / len(parts)] * len(parts)
+    keys = set(parts[0][0])
+    if any(set(tensors) != keys for tensors, _ in parts):
+        raise ValueError("LoRA factor sets adapt different modules")
+    out = {}
+    for name in sorted({k.rsplit(".", 1)[0] for k in keys}):
+        out[f"{name}.lora_A"] = torch.cat([t[f"{name}.lora_A"].float() for t, _ in parts], 0)
+        out[f"{name}.lora_B"] = torch.cat(
+            [w * s * t[f"{name}.lora_B"].float() for (t, s), w in zip(parts, weights, strict=True)],
+            1,
+        )
+    return out
