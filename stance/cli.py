@@ -98,11 +98,49 @@ def train(
         int | None, typer.Option(help="Use at most this many training pairs (smoke tests).")
     ] = None,
     resume: Annotated[bool, typer.Option(help="Resume from the last checkpoint in OUT.")] = True,
+    rdrop: Annotated[
+        float, typer.Option(help="R-Drop weight (0: off; the packaged soup used 1.0).")
+    ] = 0.0,
+    augment: Annotated[
+        list[str] | None,
+        typer.Option(help="Extra training rows: negation, antonym or off_topic (repeatable)."),
+    ] = None,
 ) -> None:
     """Fine-tune the stance encoder (LoRA) and fit the scikit-learn head."""
+    from stance.model.train import AUGMENTATIONS
     from stance.model.train import train as train_model
 
-    info = train_model(data, out, epochs=epochs, seed=seed, limit=limit, resume=resume)
+    unknown = sorted(set(augment or ()) - set(AUGMENTATIONS))
+    if unknown:
+        raise typer.BadParameter(f"use {', '.join(AUGMENTATIONS)}", param_hint="--augment")
+    info = train_model(
+        data,
+        out,
+        epochs=epochs,
+        seed=seed,
+        limit=limit,
+        resume=resume,
+        rdrop=rdrop,
+        augment=tuple(augment or ()),
+    )
+    typer.echo(json.dumps(info, indent=2, default=str))
+
+
+@app.command()
+def soup(
+    runs: Annotated[list[Path], typer.Argument(help="Artifact folders written by stance train.")],
+    out: Annotated[Path, typer.Option(help="Folder for the soup artifact.")],
+    data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")] = Path(
+        "../shared/datasets"
+    ),
+) -> None:
+    """Average the encoder updates of several trained runs and refit the head on the result."""
+    from stance.model.soup import soup as soup_model
+
+    for run in runs:
+        if not (run / "lora.safetensors").is_file():
+            raise typer.BadParameter(f"{run}: no lora.safetensors; pass folders from stance train")
+    info = soup_model(runs, out, data)
     typer.echo(json.dumps(info, indent=2, default=str))
 
 

@@ -197,108 +197,29 @@ def _soup(
     limit: int | None,
     prior: Path | None = None,
 ) -> dict:
-    """Average the LoRA updates of ``members`` (and of an earlier soup), refit the head, score.
+    """Soup the runs ``members`` (and an earlier job's soup ``prior``), refit the head, score.
 
-    ``prior`` is a soup artifact from an earlier job: it enters with the weight of the runs it
-    averages, so the result is the uniform soup of all runs. Written to ``work/soupN``.
+    Written to ``work/soupN`` (N: the number of runs averaged).
     """
-    import torch
-
-    from stance.model.artifact import write_meta
     from stance.model.encoder import resolve_device
-    from stance.model.lora import combine_lora, load_lora, save_lora
-    from stance.model.train import DEV_SEED, fit_head
+    from stance.model.soup import member_runs, soup_frame
 
     device = resolve_device(None)
     frame = _frame(gpu_dir)
-    parts, counts, names, configs, ranks = [], [], [], [], []
-    first = json.loads((Path(members[0]["artifact"]) / "meta.json").read_text())
-    if prior is not None:
-        tensors, config = load_lora(prior / "lora.safetensors")
-        soup = json.loads((prior / "meta.json").read_text())["training_config"]["soup"]
-        parts.append((tensors, config["scaling"]))
-        counts.append(len(soup["members"]))
-        names += soup["members"]
-        configs += soup["configs"]
-        ranks.append(config["rank"])
-    for member in members:
-        tensors, config = load_lora(Path(member["artifact"]) / "lora.safetensors")
-        parts.append((tensors, config["scaling"]))
-        counts.append(1)
-        names.append(member["name"])
-        configs.append(member["config"])
-        ranks.append(member["config"]["rank"])
-    weights = [c / sum(counts) for c in counts]
-    out = work / f"soup{sum(counts)}"
-    out.mkdir(parents=True, exist_ok=True)
-    tensors = {k: v.to(torch.float16) for k, v in combine_lora(parts, weights).items()}
-    lora_config = {
-        **first["training_config"]["lora"],
-        "rank": sum(ranks),
-        "alpha": None,
-        "scaling": 1.0,
-        "dtype": "float16",
-    }
-    save_lora(out / "lora.safetensors", tensors, config=lora_config)
-    fit = frame[frame["split"] != "test"].reset_index(drop=True)
-    dev_rows = _dev_rows(fit, limit)
-    cap = 24000 if limit is None else limit
-    head_info = fit_head(
-        fit,
+    folders = ([prior] if prior is not None else []) + [Path(m["artifact"]) for m in members]
+    out = work / f"soup{sum(len(member_runs(f)[0]) for f in folders)}"
+    record = soup_frame(
+        folders,
         out,
+        frame,
         base_dir=gpu_dir / "base",
         device=device,
-        seed=DEV_SEED,
-        train_cap=cap,
-        dev_rows=dev_rows,
-        max_length=first["training_config"]["max_length"],
+        head_rows=24000 if limit is None else limit,
+        dev_rows_per_dataset=1500 if limit is None else max(20, limit // 8),
     )
-    meta = {k: v for k, v in first.items() if k != "format_version"}
-    meta["model_name"] = "stance-minilm-lora-soup"
-    meta["training_config"] = soup_training_config(
-        first["training_config"], lora_config, names=names, configs=configs
-    )
-    meta["history"] = {m["name"]: m["history"] for m in members}
-    meta["dev_scores"] = head_info["dev"]
-    meta["head"] = {k: v for k, v in head_info.items() if k != "dev"}
-    write_meta(out, meta)
-    record = {"name": out.name, "members": names, "artifact": str(out), "dev": head_info["dev"]}
+    record["name"] = out.name
     record.update(_score(out, frame, base_dir=gpu_dir / "base", device=device, limit=limit))
     return record
-
-
-#: Fields of a run's training config that differ between the members of a soup.
-MEMBER_FIELDS = ("seed", "rdrop", "augmentation_rows", "best_epoch", "timed_out", "lr")
-
-
-def soup_training_config(
-    first: dict[str, Any], lora_config: dict[str, Any], *, names: list[str], configs: list[dict]
-) -> dict[str, Any]:
-    """The training config of a soup: shared settings, the merged LoRA and one entry per run."""
-    shared = {k: v for k, v in first.items() if k not in MEMBER_FIELDS}
-    return {
-        **shared,
-        "lora": lora_config,
-        "soup": {
-            "members": names,
-            "configs": configs,
-            "weights": "uniform over members",
-        },
-    }
-
-
-def _dev_rows(fit, limit: int | None):
-    """The dev rows train_frame selects with (same sampling, same seed)."""
-    import pandas as pd
-
-    from stance.model.train import DEV_ROWS_PER_DATASET, DEV_SEED, _subsample
-
-    cap = DEV_ROWS_PER_DATASET if limit is None else max(20, limit // 8)
-    dev = fit[fit["split"] == "dev"]
-    return pd.concat(
-        [_subsample(dev[dev["dataset"] == n], cap, DEV_SEED) for n in sorted(set(dev["dataset"]))],
-        ignore_index=True,
-    )
 
 
 def run(

@@ -51,6 +51,8 @@ def train(
     limit: int | None = None,
     resume: bool = True,
     device: str | None = None,
+    rdrop: float = 0.0,
+    augment: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Train the stance model on the datasets in ``data_dir`` and write the artifact to ``out_dir``.
 
@@ -62,6 +64,8 @@ def train(
         limit: Use at most this many training pairs (and a matching share of dev rows).
         resume: Continue after the last finished epoch checkpointed in ``out_dir``.
         device: torch device (None: CUDA if available, else CPU).
+        rdrop: R-Drop weight (0: off); see :func:`train_frame`.
+        augment: Extra training rows: any of ``"negation"``, ``"antonym"``, ``"off_topic"``.
 
     Returns:
         Summary: artifact path, best epoch, dev scores, timings.
@@ -82,6 +86,8 @@ def train(
         limit=limit,
         resume=resume,
         device=device,
+        rdrop=rdrop,
+        augment=tuple(augment),
     )
 
 
@@ -412,6 +418,10 @@ def train_frame(
         "total_seconds": round(time.monotonic() - started, 1),
         "timed_out": timed_out,
     }
+
+
+#: Names accepted by ``augment`` (:func:`train_frame`).
+AUGMENTATIONS = ("negation", "antonym", "off_topic")
 
 
 def _augment(rows: pd.DataFrame, kinds: tuple[str, ...], seed: int) -> dict[str, pd.DataFrame]:

@@ -1,0 +1,173 @@
+"""Model soups: average the encoder updates of several trained runs into one artifact.
+
+Runs fine-tuned from the same base encoder can be averaged weight for weight; the average often
+scores better than each run (the packaged model is the soup of two runs, docs/stance-model.md).
+With LoRA the average of k runs is itself an exact LoRA of the summed rank
+(:func:`stance.model.lora.combine_lora`), stored in fp16. The head is refitted on the soup's
+embeddings exactly as after training (:func:`stance.model.train.fit_head`).
+
+``stance soup RUN_DIR RUN_DIR ... --data ../shared/datasets --out DIR`` or :func:`soup`.
+A member may itself be a soup: it counts with the number of runs it averages, so every run
+weighs the same.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Fields of a run's training config that differ between the members of a soup.
+MEMBER_FIELDS = ("seed", "rdrop", "augmentation_rows", "best_epoch", "timed_out", "lr")
+
+
+def member_runs(artifact: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    """Names and configs of the runs an artifact averages (one entry for a single run)."""
+    meta = json.loads((artifact / "meta.json").read_text())
+    config = meta["training_config"]
+    if "soup" in config:
+        return list(config["soup"]["members"]), list(config["soup"]["configs"])
+    lora = config["lora"]
+    own = {k: config[k] for k in MEMBER_FIELDS if k in config}
+    own.update({"rank": lora["rank"], "alpha": lora["alpha"], "epochs": config["epochs"]})
+    return [meta.get("run_name") or artifact.name], [own]
+
+
+def soup_training_config(
+    first: dict[str, Any], lora_config: dict[str, Any], *, names: list[str], configs: list[dict]
+) -> dict[str, Any]:
+    """The training config of a soup: shared settings, the merged LoRA and one entry per run."""
+    shared = {k: v for k, v in first.items() if k not in (*MEMBER_FIELDS, "soup")}
+    return {
+        **shared,
+        "lora": lora_config,
+        "soup": {"members": names, "configs": configs, "weights": "uniform over members"},
+    }
+
+
+def soup_frame(
+    members: list[Path],
+    out_dir: Path | str,
+    frame: pd.DataFrame,
+    *,
+    base_dir: Path | str,
+    device: str | None = None,
+    head_rows: int = 24000,
+    dev_rows_per_dataset: int = 1500,
+) -> dict[str, Any]:
+    """Average the LoRA updates of ``members`` into ``out_dir`` and refit the head.
+
+    Args:
+        members: Artifact folders trained on the same base encoder (single runs or soups).
+        out_dir: Folder for the soup artifact.
+        frame: Pair table with train and dev rows (:data:`stance.model.data.PAIR_COLUMNS`);
+            test rows are ignored.
+        base_dir: The base encoder's folder.
+        device: torch device (None: CUDA if available, else CPU).
+        head_rows: Train rows the head is fitted on.
+        dev_rows_per_dataset: Dev rows per dataset that pick the head's ``C`` and temperature.
+
+    Returns:
+        Summary: artifact path, members, dev scores, head.
+
+    Raises:
+        ValueError: fewer than two members, or members trained on different base encoders.
+    """
+    import pandas as pd
+    import torch
+
+    from stance.model.artifact import write_meta
+    from stance.model.encoder import resolve_device
+    from stance.model.lora import combine_lora, load_lora, save_lora
+    from stance.model.train import DEV_SEED, _subsample, fit_head
+
+    members = [Path(m) for m in members]
+    if len(members) < 2:
+        raise ValueError("a soup needs at least two trained artifacts")
+    metas = [json.loads((m / "meta.json").read_text()) for m in members]
+    bases = {meta["base_model"]["sha256"] for meta in metas}
+    if len(bases) != 1:
+        raise ValueError("the artifacts were trained on different base encoders; retrain them")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    parts, counts, names, configs, ranks = [], [], [], [], []
+    for member in members:
+        tensors, config = load_lora(member / "lora.safetensors")
+        runs, run_configs = member_runs(member)
+        parts.append((tensors, config["scaling"]))
+        counts.append(len(runs))
+        names += runs
+        configs += run_configs
+        ranks.append(config["rank"])
+    weights = [c / sum(counts) for c in counts]
+    tensors = {k: v.to(torch.float16) for k, v in combine_lora(parts, weights).items()}
+    first = metas[0]
+    lora_config = {
+        **first["training_config"]["lora"],
+        "rank": sum(ranks),
+        "alpha": None,
+        "scaling": 1.0,
+        "dtype": "float16",
+    }
+    save_lora(out_dir / "lora.safetensors", tensors, config=lora_config)
+    fit = frame[frame["split"] != "test"].reset_index(drop=True)
+    dev = fit[fit["split"] == "dev"]
+    dev_rows = pd.concat(
+        [
+            _subsample(dev[dev["dataset"] == name], dev_rows_per_dataset, DEV_SEED)
+            for name in sorted(set(dev["dataset"]))
+        ],
+        ignore_index=True,
+    )
+    head_info = fit_head(
+        fit,
+        out_dir,
+        base_dir=base_dir,
+        device=resolve_device(device),
+        seed=DEV_SEED,
+        train_cap=head_rows,
+        dev_rows=dev_rows,
+        max_length=first["training_config"]["max_length"],
+    )
+    meta = {k: v for k, v in first.items() if k not in ("format_version", "run_name")}
+    meta["model_name"] = "stance-minilm-lora-soup"
+    meta["training_config"] = soup_training_config(
+        first["training_config"], lora_config, names=names, configs=configs
+    )
+    meta["history"] = {}
+    for member, member_meta in zip(members, metas, strict=True):
+        history = member_meta.get("history", [])
+        if isinstance(history, dict):  # a soup: its members' histories
+            meta["history"].update(history)
+        else:
+            meta["history"][member_runs(member)[0][0]] = history
+    meta["dev_scores"] = head_info["dev"]
+    meta["head"] = {k: v for k, v in head_info.items() if k != "dev"}
+    write_meta(out_dir, meta)
+    return {
+        "artifact": str(out_dir),
+        "members": names,
+        "dev": head_info["dev"],
+        "head": meta["head"],
+    }
+
+
+def soup(
+    members: list[Path], out_dir: Path | str, data_dir: Path | str, *, device: str | None = None
+) -> dict[str, Any]:
+    """Soup artifacts trained here (``stance train``) using the train/dev splits in ``data_dir``.
+
+    Raises:
+        stance.errors.ModelMismatchError: a member was trained on another base encoder.
+    """
+    from stance.model.artifact import read_meta
+    from stance.model.data import load_pairs
+    from stance.model.encoder import base_model_hash, base_model_path
+
+    for member in members:
+        read_meta(Path(member), base_hash=base_model_hash())
+    frame = load_pairs(data_dir, splits=("train", "dev"))
+    return soup_frame(members, out_dir, frame, base_dir=base_model_path(), device=device)

@@ -1,0 +1,112 @@
+"""Soups: several trained runs averaged into one artifact that loads and scores like any other."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from stance.cli import app
+from stance.model import StanceModel
+from stance.model.artifact import write_meta
+from stance.model.encoder import base_model_hash, base_model_path
+from stance.model.evaluate import CONTRAST_FILE
+from stance.model.lora import load_lora, save_lora
+from stance.model.soup import member_runs, soup_frame
+
+MODULES = [f"encoder.layer.{i}.attention.self.query" for i in range(6)] + [
+    f"encoder.layer.{i}.output.dense" for i in range(6)
+]
+SHAPES = {"query": (384, 384), "dense": (384, 1536)}
+
+
+def _run(folder, seed: int, rank: int = 4):
+    """A trained-run artifact with random LoRA factors (its head is not needed by a soup)."""
+    gen = torch.Generator().manual_seed(seed)
+    tensors = {}
+    for name in MODULES:
+        out, inp = SHAPES[name.rsplit(".", 1)[1]]
+        tensors[f"{name}.lora_A"] = torch.randn(rank, inp, generator=gen) * 0.05
+        tensors[f"{name}.lora_B"] = torch.randn(out, rank, generator=gen) * 0.05
+    config = {"rank": rank, "alpha": 2 * rank, "scaling": 2.0, "target_modules": "test"}
+    save_lora(folder / "lora.safetensors", tensors, config=config)
+    write_meta(
+        folder,
+        {
+            "model_name": "stance-minilm-lora",
+            "base_model": {"name": "all-MiniLM-L6-v2", "sha256": base_model_hash()},
+            "code_version": "test",
+            "training_data": {"datasets": ["contrast"]},
+            "training_config": {
+                "epochs": 1,
+                "seed": seed,
+                "lr": 4e-4,
+                "rdrop": 0.0,
+                "best_epoch": 1,
+                "max_length": 128,
+                "lora": config,
+            },
+            "history": [{"epoch": 1}],
+        },
+    )
+    return folder
+
+
+def _update(folder, name):
+    tensors, config = load_lora(folder / "lora.safetensors")
+    a, b = tensors[f"{name}.lora_A"].float(), tensors[f"{name}.lora_B"].float()
+    return config["scaling"] * b @ a
+
+
+@pytest.fixture(scope="module")
+def frame():
+    pairs = pd.read_csv(CONTRAST_FILE).assign(dataset="contrast", seen=1)
+    both = pd.concat([pairs.assign(split="train"), pairs.assign(split="dev")], ignore_index=True)
+    return both[["target", "text", "label", "dataset", "split", "seen"]]
+
+
+def test_soup_averages_the_updates_and_loads_as_a_model(tmp_path, frame):
+    runs = [_run(tmp_path / name, seed) for name, seed in (("r1", 1), ("r2", 2), ("r3", 3))]
+    pair = soup_frame(runs[:2], tmp_path / "s12", frame, base_dir=base_model_path(), device="cpu")
+    assert pair["members"] == ["r1", "r2"]
+    name = MODULES[0]
+    expected = (_update(runs[0], name) + _update(runs[1], name)) / 2
+    assert torch.allclose(_update(tmp_path / "s12", name), expected, atol=1e-3)
+    meta = json.loads((tmp_path / "s12" / "meta.json").read_text())
+    assert meta["training_config"]["lora"]["rank"] == 8
+    assert "seed" not in meta["training_config"]  # per-run settings live in soup.configs
+    assert [c["seed"] for c in meta["training_config"]["soup"]["configs"]] == [1, 2]
+
+    # a soup of (soup of r1, r2) and r3 weighs the three runs alike
+    soup_frame([tmp_path / "s12", runs[2]], tmp_path / "s123", frame, base_dir=base_model_path())
+    assert member_runs(tmp_path / "s123")[0] == ["r1", "r2", "r3"]
+    expected = sum(_update(r, name) for r in runs) / 3
+    assert torch.allclose(_update(tmp_path / "s123", name), expected, atol=1e-3)
+
+    model = StanceModel.load(tmp_path / "s123", backend="torch")
+    proba = model.predict_proba(["Ukraine will never join NATO."], ["Ukraine should join NATO"])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_soup_needs_two_runs_on_one_base(tmp_path, frame):
+    one = _run(tmp_path / "r1", 1)
+    with pytest.raises(ValueError, match="at least two"):
+        soup_frame([one], tmp_path / "s", frame, base_dir=base_model_path())
+    other = _run(tmp_path / "r2", 2)
+    meta = json.loads((other / "meta.json").read_text())
+    meta["base_model"]["sha256"] = "0" * 64
+    (other / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="different base encoders"):
+        soup_frame([one, other], tmp_path / "s", frame, base_dir=base_model_path())
+
+
+def test_soup_cli_names_a_folder_that_is_not_a_run(tmp_path):
+    (tmp_path / "empty").mkdir()
+    args = ["soup", str(tmp_path / "empty"), "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "no lora.safetensors" in result.output
