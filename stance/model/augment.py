@@ -46,6 +46,18 @@ def negate_once(sentence: str, *, normative_only: bool = False) -> str | None:
     return f"{sentence[:end]} not{sentence[end:]}"
 
 
+def _tagged(
+    parts: list[pd.DataFrame], frame: pd.DataFrame, *, label: dict[str, str] | str, suffix: str
+) -> pd.DataFrame:
+    """Concatenate rewritten rows, relabel them (a mapping, or one label) and tag their dataset."""
+    import pandas as pd
+
+    aug = pd.concat(parts, ignore_index=True)
+    aug["label"] = aug["label"].map(label) if isinstance(label, dict) else label
+    aug["dataset"] = aug["dataset"] + suffix
+    return aug[list(frame.columns)]
+
+
 def negation_augment(
     frame: pd.DataFrame,
     *,
@@ -58,7 +70,6 @@ def negation_augment(
 
     Returns a frame with the same columns as ``frame`` (``dataset`` suffixed ``+neg``).
     """
-    import pandas as pd
 
     binary = frame[frame["label"].isin(_FLIP)]
     out = []
@@ -71,10 +82,7 @@ def negation_augment(
     ).dropna(subset=["new"])
     texts = texts.sample(n=min(max_texts, len(texts)), random_state=seed + 1)
     out.append(texts.assign(text=texts["new"]))
-    aug = pd.concat(out, ignore_index=True).drop(columns="new")
-    aug["label"] = aug["label"].map(_FLIP)
-    aug["dataset"] = aug["dataset"] + "+neg"
-    return aug[list(frame.columns)]
+    return _tagged(out, frame, label=_FLIP, suffix="+neg")
 
 
 _ANTONYM_PAIRS = [
@@ -190,7 +198,6 @@ def antonym_augment(frame: pd.DataFrame, *, seed: int, share: int = 8) -> pd.Dat
     the columns of ``frame`` (``dataset`` suffixed ``+ant``).
     """
     import numpy as np
-    import pandas as pd
 
     rng = np.random.default_rng(seed)
     polar = frame[frame["label"].isin(_FLIP)]
@@ -202,10 +209,7 @@ def antonym_augment(frame: pd.DataFrame, *, seed: int, share: int = 8) -> pd.Dat
         rows = frame.loc[pick.index].copy()
         rows[column] = pick.to_numpy()
         parts.append(rows)
-    aug = pd.concat(parts, ignore_index=True)
-    aug["label"] = aug["label"].map(_FLIP)
-    aug["dataset"] = aug["dataset"] + "+ant"
-    return aug[list(frame.columns)]
+    return _tagged(parts, frame, label=_FLIP, suffix="+ant")
 
 
 def off_topic_augment(frame: pd.DataFrame, *, seed: int, share: float = 0.08) -> pd.DataFrame:
@@ -216,7 +220,6 @@ def off_topic_augment(frame: pd.DataFrame, *, seed: int, share: float = 0.08) ->
     (``dataset`` suffixed ``+off``).
     """
     import numpy as np
-    import pandas as pd
 
     rng = np.random.default_rng(seed)
     parts = []
@@ -234,7 +237,4 @@ def off_topic_augment(frame: pd.DataFrame, *, seed: int, share: float = 0.08) ->
         part = rows.iloc[pick].copy()
         part["target"] = new
         parts.append(part)
-    aug = pd.concat(parts, ignore_index=True)
-    aug["label"] = "neutral"
-    aug["dataset"] = aug["dataset"] + "+off"
-    return aug[list(frame.columns)]
+    return _tagged(parts, frame, label="neutral", suffix="+off")

@@ -96,30 +96,29 @@ def _frame(gpu_dir: Path):
 def _score(artifact: Path, frame, *, base_dir: Path, device: str, limit: int | None) -> dict:
     """Test and contrast-set figures of an artifact folder, plus dev-row probabilities."""
     import numpy as np
-    import pandas as pd
 
-    from stance.model.encoder import encode_pairs, load_transformer
+    from stance.model.encoder import PairEmbedder
+    from stance.model.evaluate import CONTRAST_FILE, score_contrast
     from stance.model.head import StanceClassifier
-    from stance.model.lora import load_lora, merge_lora
     from stance.model.metrics import score_datasets
+    from stance.model.stance_model import StanceModel
 
-    tokenizer, model = load_transformer(base_dir, device=device)
-    tensors, config = load_lora(artifact / "lora.safetensors")
-    merge_lora(model, tensors, scaling=config["scaling"])
+    # built directly, not with StanceModel.load: the base here is the fp16-derived copy, whose
+    # hash is not the fp32 hash the artifact is stamped with
+    meta = json.loads((artifact / "meta.json").read_text())
+    embedder = PairEmbedder(
+        model_dir=artifact,
+        base_dir=base_dir,
+        batch_size=256,
+        max_length=meta["training_config"]["max_length"],
+        backend="torch",
+        device=device,
+    )
     head = StanceClassifier.from_dict(json.loads((artifact / "head.json").read_text()))
-    max_length = json.loads((artifact / "meta.json").read_text())["training_config"]["max_length"]
+    model = StanceModel(embedder=embedder, head=head, meta=meta, path=artifact)
 
     def proba(part):
-        emb = encode_pairs(
-            tokenizer,
-            model,
-            part["target"].tolist(),
-            part["text"].tolist(),
-            batch_size=256,
-            device=device,
-            max_length=max_length,
-        )
-        return head.predict_proba(emb)
+        return model.predict_proba(part["text"].tolist(), part["target"].tolist())
 
     test = frame[frame["split"] == "test"]
     if limit is not None:
@@ -128,16 +127,8 @@ def _score(artifact: Path, frame, *, base_dir: Path, device: str, limit: int | N
     dev = frame[frame["split"] == "dev"].groupby("dataset").head(DEVCHECK_ROWS)
     dev = dev.reset_index(drop=True)
     figures: dict[str, Any] = {"test": score_datasets(test, proba(test))}
-    contrast_file = Path("fixtures/contrast/contrast_set.csv")
-    if contrast_file.is_file():
-        pairs = pd.read_csv(contrast_file)
-        pred = np.asarray(head.classes_)[proba(pairs).argmax(axis=1)]
-        ok = pd.Series(pred == pairs["label"].to_numpy())
-        figures["contrast"] = {
-            "accuracy": float(ok.mean()),
-            "pair_accuracy": float(ok.groupby(pairs["pair_id"]).all().mean()),
-            "by_variation": {k: float(v) for k, v in ok.groupby(pairs["variation"]).mean().items()},
-        }
+    if CONTRAST_FILE.is_file():
+        figures["contrast"] = score_contrast(model, CONTRAST_FILE)
     figures["devcheck"] = {
         "rows": dev[["target", "text"]].to_dict("records"),
         "proba": np.round(proba(dev), 6).tolist(),
@@ -214,8 +205,7 @@ def _soup(
         frame,
         base_dir=gpu_dir / "base",
         device=device,
-        head_rows=24000 if limit is None else limit,
-        dev_rows_per_dataset=1500 if limit is None else max(20, limit // 8),
+        limit=limit,
     )
     record["name"] = out.name
     record.update(_score(out, frame, base_dir=gpu_dir / "base", device=device, limit=limit))

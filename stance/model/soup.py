@@ -55,8 +55,7 @@ def soup_frame(
     *,
     base_dir: Path | str,
     device: str | None = None,
-    head_rows: int = 24000,
-    dev_rows_per_dataset: int = 1500,
+    limit: int | None = None,
 ) -> dict[str, Any]:
     """Average the LoRA updates of ``members`` into ``out_dir`` and refit the head.
 
@@ -67,8 +66,8 @@ def soup_frame(
             test rows are ignored.
         base_dir: The base encoder's folder.
         device: torch device (None: CUDA if available, else CPU).
-        head_rows: Train rows the head is fitted on.
-        dev_rows_per_dataset: Dev rows per dataset that pick the head's ``C`` and temperature.
+        limit: The members' training ``limit`` (smoke tests): the head then sees as few train
+            and dev rows as theirs did (:func:`stance.model.train.dev_sample`).
 
     Returns:
         Summary: artifact path, members, dev scores, head.
@@ -76,13 +75,12 @@ def soup_frame(
     Raises:
         ValueError: fewer than two members, or members trained on different base encoders.
     """
-    import pandas as pd
     import torch
 
     from stance.model.artifact import write_meta
     from stance.model.encoder import resolve_device
     from stance.model.lora import combine_lora, load_lora, save_lora
-    from stance.model.train import DEV_SEED, _subsample, fit_head
+    from stance.model.train import DEV_SEED, HEAD_TRAIN_ROWS, dev_sample, fit_head
 
     members = [Path(m) for m in members]
     if len(members) < 2:
@@ -114,22 +112,14 @@ def soup_frame(
     }
     save_lora(out_dir / "lora.safetensors", tensors, config=lora_config)
     fit = frame[frame["split"] != "test"].reset_index(drop=True)
-    dev = fit[fit["split"] == "dev"]
-    dev_rows = pd.concat(
-        [
-            _subsample(dev[dev["dataset"] == name], dev_rows_per_dataset, DEV_SEED)
-            for name in sorted(set(dev["dataset"]))
-        ],
-        ignore_index=True,
-    )
     head_info = fit_head(
         fit,
         out_dir,
         base_dir=base_dir,
         device=resolve_device(device),
         seed=DEV_SEED,
-        train_cap=head_rows,
-        dev_rows=dev_rows,
+        train_cap=HEAD_TRAIN_ROWS if limit is None else limit,
+        dev_rows=dev_sample(fit, limit),
         max_length=first["training_config"]["max_length"],
     )
     meta = {k: v for k, v in first.items() if k not in ("format_version", "run_name")}

@@ -106,6 +106,25 @@ def _subsample(frame: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
     return frame.sample(n=n, random_state=seed).reset_index(drop=True)
 
 
+def dev_sample(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The dev rows that select epochs, ``C`` and temperature: one sample for every run.
+
+    Up to :data:`DEV_ROWS_PER_DATASET` rows per dataset (``max(20, limit // 8)`` with a
+    ``limit`` on training pairs), drawn with :data:`DEV_SEED`.
+    """
+    import pandas as pd
+
+    cap = DEV_ROWS_PER_DATASET if limit is None else max(20, limit // 8)
+    dev = frame[frame["split"] == "dev"]
+    return pd.concat(
+        [
+            _subsample(dev[dev["dataset"] == name], cap, DEV_SEED)
+            for name in sorted(set(dev["dataset"]))
+        ],
+        ignore_index=True,
+    )
+
+
 def dev_scores(frame: pd.DataFrame, proba: np.ndarray) -> dict[str, float]:
     """Macro-F1 per dataset (favor/against only for binary sets) and their mean."""
     import numpy as np
@@ -182,15 +201,7 @@ def train_frame(
     _seed_all(seed)
 
     train_rows = _subsample(frame[frame["split"] == "train"], limit, seed)
-    dev_cap = DEV_ROWS_PER_DATASET if limit is None else max(20, limit // 8)
-    dev = frame[frame["split"] == "dev"]
-    dev_rows = pd.concat(
-        [
-            _subsample(dev[dev["dataset"] == name], dev_cap, DEV_SEED)
-            for name in sorted(set(dev["dataset"]))
-        ],
-        ignore_index=True,
-    )
+    dev_rows = dev_sample(frame, limit)
     augmented = _augment(train_rows, augment, seed)
     if augmented:
         train_rows = pd.concat([train_rows, *augmented.values()], ignore_index=True)
@@ -435,9 +446,9 @@ def _augment(rows: pd.DataFrame, kinds: tuple[str, ...], seed: int) -> dict[str,
         "antonym": lambda: augment.antonym_augment(rows, seed=seed),
         "off_topic": lambda: augment.off_topic_augment(rows, seed=seed),
     }
-    unknown = sorted(set(kinds) - set(makers))
+    unknown = sorted(set(kinds) - set(AUGMENTATIONS))
     if unknown:
-        raise ValueError(f"unknown augmentation {unknown}; choose from {sorted(makers)}")
+        raise ValueError(f"unknown augmentation {unknown}; choose from {list(AUGMENTATIONS)}")
     return {kind: makers[kind]() for kind in kinds}
 
 
