@@ -103,8 +103,16 @@ def train(
     ] = 0.0,
     augment: Annotated[
         list[str] | None,
-        typer.Option(help="Extra training rows: negation, antonym or off_topic (repeatable)."),
+        typer.Option(
+            help="Extra training rows: negation, antonym, off_topic or report (repeatable)."
+        ),
     ] = None,
+    max_length: Annotated[
+        int, typer.Option(help="Token limit per (target, text) pair (texts are cut first).")
+    ] = 128,
+    group_by_length: Annotated[
+        bool, typer.Option(help="Batch pairs of similar length: same data, less padding.")
+    ] = False,
 ) -> None:
     """Fine-tune the stance encoder (LoRA) and fit the scikit-learn head."""
     from stance.model.train import AUGMENTATIONS
@@ -122,6 +130,8 @@ def train(
         resume=resume,
         rdrop=rdrop,
         augment=tuple(augment or ()),
+        max_length=max_length,
+        group_by_length=group_by_length,
     )
     typer.echo(json.dumps(info, indent=2, default=str))
 
@@ -141,6 +151,26 @@ def soup(
         if not (run / "lora.safetensors").is_file():
             raise typer.BadParameter(f"{run}: no lora.safetensors; pass folders from stance train")
     info = soup_model(runs, out, data)
+    typer.echo(json.dumps(info, indent=2, default=str))
+
+
+@app.command("refit-head")
+def refit_head(
+    model: Annotated[Path, typer.Argument(help="Artifact folder (stance train or stance soup).")],
+    out: Annotated[Path, typer.Option(help="Folder for the refitted artifact.")],
+    max_length: Annotated[
+        int | None, typer.Option(help="Read pairs of up to this many tokens (default: as before).")
+    ] = None,
+    data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")] = Path(
+        "../shared/datasets"
+    ),
+) -> None:
+    """Refit and recalibrate the head of an artifact (same encoder), e.g. for a longer context."""
+    from stance.model.soup import refit_head as refit
+
+    if not (model / "lora.safetensors").is_file():
+        raise typer.BadParameter(f"{model}: no lora.safetensors; pass an artifact folder")
+    info = refit(model, out, data, max_length=max_length)
     typer.echo(json.dumps(info, indent=2, default=str))
 
 

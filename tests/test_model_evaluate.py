@@ -10,6 +10,8 @@ from stance.model.augment import (
     negate_once,
     negation_augment,
     off_topic_augment,
+    report_augment,
+    report_target,
 )
 from stance.model.evaluate import BEGIN, CONTRAST_FILE, END, write_block
 from stance.model.metrics import expected_calibration_error, score_split
@@ -119,3 +121,50 @@ def test_rdrop_loss_adds_the_disagreement_of_the_two_passes():
     assert torch.isclose(same, torch.nn.functional.cross_entropy(logits, targets))
     other = torch.cat([logits, logits.flip(1)])
     assert _rdrop_loss(other, targets, 1.0) > _rdrop_loss(other, targets, 0.0)
+
+
+def test_report_rows_restate_each_target_as_pledge_refusal_and_non_answer():
+    assert report_target("We should ban whaling") == ("We", "ban whaling")
+    assert report_target("Homeschooling should be banned.") == ("Homeschooling", "be banned")
+    assert report_target("We should not ban whaling") is None  # negated: polarity unclear
+    assert report_target("Should zoos be banned?") is None
+    assert report_target("zoos") is None
+    frame = _pairs(
+        [
+            ["We should ban whaling", "Whales are sentient.", "favor", "ibm_argq", "train", 1],
+            ["We should ban whaling", "It is tradition.", "against", "ibm_argq", "train", 1],
+            ["Zoos should be closed", "Cages are cruel.", "favor", "perspectrum", "train", 1],
+            ["gun control", "Guns kill.", "favor", "vast", "train", 1],
+        ]
+    )
+    aug = report_augment(frame, seed=0, per_label=3)
+    # two splittable targets, three labels, three rows each; the VAST topic is left alone
+    assert len(aug) == 18
+    assert aug.groupby(["target", "label"]).size().eq(3).all()
+    assert set(aug["dataset"]) == {"ibm_argq+rep", "perspectrum+rep"}
+    whaling = aug[aug["target"] == "We should ban whaling"]
+    assert whaling["text"].str.contains("ban whaling").all()
+    assert not whaling["text"].str.startswith("We ").any()  # the actor replaces "we"
+    refusals = whaling[whaling["label"] == "against"]["text"]
+    assert refusals.str.contains(r"\bnot\b|never|rejected|ruled out|against").all()
+    zoos = aug[aug["target"] == "Zoos should be closed"]
+    assert zoos["text"].str.contains("Zoos (?:will|must|should)", regex=True).all()
+    again = report_augment(frame, seed=0, per_label=3)
+    pd.testing.assert_frame_equal(aug, again)  # seeded
+
+
+def test_length_batches_cover_every_row_once_with_similar_lengths():
+    from stance.model.train import length_batches
+
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(8, 256, size=1000)
+    batches = length_batches(lengths, 16, seed=3, pool=10)
+    flat = [i for b in batches for i in b]
+    assert sorted(flat) == list(range(1000))
+    assert max(len(b) for b in batches) == 16
+    padded = sum(lengths[b].max() * len(b) for b in batches)
+    shuffled = rng.permutation(1000)
+    random_padded = sum(lengths[shuffled[i : i + 16]].max() * 16 for i in range(0, 1000, 16))
+    assert padded < 0.7 * random_padded
+    assert batches != length_batches(lengths, 16, seed=4, pool=10)  # reshuffled every epoch
+    assert batches == length_batches(lengths, 16, seed=3, pool=10)

@@ -16,7 +16,7 @@ from stance.model.artifact import write_meta
 from stance.model.encoder import base_model_hash, base_model_path
 from stance.model.evaluate import CONTRAST_FILE
 from stance.model.lora import load_lora, save_lora
-from stance.model.soup import member_runs, soup_frame
+from stance.model.soup import member_runs, refit_head_frame, soup_frame
 
 MODULES = [f"encoder.layer.{i}.attention.self.query" for i in range(6)] + [
     f"encoder.layer.{i}.output.dense" for i in range(6)
@@ -24,7 +24,7 @@ MODULES = [f"encoder.layer.{i}.attention.self.query" for i in range(6)] + [
 SHAPES = {"query": (384, 384), "dense": (384, 1536)}
 
 
-def _run(folder, seed: int, rank: int = 4):
+def _run(folder, seed: int, rank: int = 4, max_length: int = 128):
     """A trained-run artifact with random LoRA factors (its head is not needed by a soup)."""
     gen = torch.Generator().manual_seed(seed)
     tensors = {}
@@ -47,7 +47,7 @@ def _run(folder, seed: int, rank: int = 4):
                 "lr": 4e-4,
                 "rdrop": 0.0,
                 "best_epoch": 1,
-                "max_length": 128,
+                "max_length": max_length,
                 "lora": config,
             },
             "history": [{"epoch": 1}],
@@ -70,7 +70,8 @@ def frame():
 
 
 def test_soup_averages_the_updates_and_loads_as_a_model(tmp_path, frame):
-    runs = [_run(tmp_path / name, seed) for name, seed in (("r1", 1), ("r2", 2), ("r3", 3))]
+    runs = [_run(tmp_path / name, seed) for name, seed in (("r1", 1), ("r2", 2))]
+    runs.append(_run(tmp_path / "r3", 3, max_length=256))
     pair = soup_frame(runs[:2], tmp_path / "s12", frame, base_dir=base_model_path(), device="cpu")
     assert pair["members"] == ["r1", "r2"]
     name = MODULES[0]
@@ -86,6 +87,12 @@ def test_soup_averages_the_updates_and_loads_as_a_model(tmp_path, frame):
     assert member_runs(tmp_path / "s123")[0] == ["r1", "r2", "r3"]
     expected = sum(_update(r, name) for r in runs) / 3
     assert torch.allclose(_update(tmp_path / "s123", name), expected, atol=1e-3)
+    # r3 read pairs of up to 256 tokens: the soup keeps that context, each run its own record
+    meta = json.loads((tmp_path / "s123" / "meta.json").read_text())
+    assert meta["training_config"]["max_length"] == 256
+    assert [c["max_length"] for c in meta["training_config"]["soup"]["configs"]] == [128] * 2 + [
+        256
+    ]
 
     model = StanceModel.load(tmp_path / "s123", backend="torch")
     proba = model.predict_proba(["Ukraine will never join NATO."], ["Ukraine should join NATO"])
@@ -110,3 +117,23 @@ def test_soup_cli_names_a_folder_that_is_not_a_run(tmp_path):
     result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
     assert result.exit_code == 2
     assert "no lora.safetensors" in result.output
+
+
+def test_refit_head_keeps_the_encoder_and_records_the_new_context(tmp_path, frame):
+    run = _run(tmp_path / "r1", 1)
+    info = refit_head_frame(
+        run, tmp_path / "long", frame, base_dir=base_model_path(), max_length=64
+    )
+    assert info["max_length"] == 64
+    assert (tmp_path / "long" / "lora.safetensors").read_bytes() == (
+        run / "lora.safetensors"
+    ).read_bytes()
+    meta = json.loads((tmp_path / "long" / "meta.json").read_text())
+    assert meta["training_config"]["max_length"] == 64
+    assert meta["training_config"]["head_refits"] == [
+        {"max_length_before": 128, "max_length": 64, "note": None}
+    ]
+    assert meta["dev_scores"] == info["dev"]
+    model = StanceModel.load(tmp_path / "long", backend="torch")
+    assert model.embedder.max_length == 64
+    assert model.classes_ == ["against", "favor", "neutral"]

@@ -13,6 +13,12 @@ contrast pairs with flipped labels, and re-targeted rows teach "neutral":
   negation (``increases`` -> ``decreases``, ``benefits`` -> ``harms``), label flipped.
 * :func:`off_topic_augment`: a text paired with another row's target of the same dataset
   (a different topic), labelled neutral: a statement about something else takes no stance.
+* :func:`report_augment`, **news-style reports**: a training target with one *should*/*must*
+  (``We should ban whaling``) is restated as what an office-holder says or does, the way news
+  reports it: a plan or pledge (``The government pledged to ban whaling.``: favor), a refusal
+  (``The government ruled out any move to ban whaling.``: against) or a non-answer
+  (``The government declined to say whether it would ban whaling.``: neutral). The training
+  sets are debate arguments; this is the register of the statements ``stance`` scores.
 
 All are off by default; each was measured on the dev splits (docs/stance-model.md).
 """
@@ -238,3 +244,112 @@ def off_topic_augment(frame: pd.DataFrame, *, seed: int, share: float = 0.08) ->
         part["target"] = new
         parts.append(part)
     return _tagged(parts, frame, label="neutral", suffix="+off")
+
+
+_PROPOSAL = re.compile(r"^(?P<subject>[^?]+?)\s+(?:should|must)\s+(?P<verb>[^?]+?)[.!]?$", re.I)
+_ACTORS = (
+    "The government",
+    "The minister",
+    "The administration",
+    "The president",
+    "The party",
+    "Parliament",
+    "The council",
+    "The senator",
+    "The governor",
+    "The opposition leader",
+)
+#: Templates for "We should VP" targets: the actor becomes the subject.
+_ACTOR_REPORTS = {
+    "favor": (
+        "{a} will {vp}.",
+        "{a} announced plans to {vp}.",
+        "{a} pledged to {vp}.",
+        "{a} said the time had come to {vp}.",
+        "{a} voted to {vp}.",
+    ),
+    "against": (
+        "{a} will not {vp}.",
+        "{a} ruled out any move to {vp}.",
+        "{a} rejected calls to {vp}.",
+        "{a} vowed never to {vp}.",
+        "{a} voted against a proposal to {vp}.",
+    ),
+    "neutral": (
+        "{a} declined to say whether it would {vp}.",
+        "{a} remains divided over whether to {vp}.",
+        "{a} said it would study whether to {vp} before deciding.",
+        "{a} gave no indication of whether it plans to {vp}.",
+    ),
+}
+#: Templates for "X should VP" targets: X stays the subject, the actor reports.
+_SUBJECT_REPORTS = {
+    "favor": (
+        "{x} will {vp}, {a_} said.",
+        "{a} insisted that {x} must {vp}.",
+        "{a} announced that {x} will {vp} from next year.",
+        "{a} argued that {x} should {vp}.",
+    ),
+    "against": (
+        "{x} will not {vp}, {a_} said.",
+        "{a} rejected the idea that {x} should {vp}.",
+        "{a} insisted that {x} must never {vp}.",
+        "{a} announced that {x} will not {vp}.",
+    ),
+    "neutral": (
+        "{a} would not say whether {x} should {vp}.",
+        "{a} said a decision on whether {x} should {vp} had been postponed.",
+        "{a} gave no view on whether {x} should {vp}.",
+        "Asked whether {x} should {vp}, {a_} declined to answer.",
+    ),
+}
+
+
+def report_target(target: str) -> tuple[str, str] | None:
+    """Split a proposition with one *should*/*must* into (subject, verb phrase).
+
+    ``"We should ban whaling"`` -> ``("We", "ban whaling")``. None for questions, negated
+    targets, several modals or a subject over eight words.
+    """
+    if _NEGATION.search(target) or len(_NORMATIVE.findall(target)) != 1:
+        return None
+    m = _PROPOSAL.match(target.strip())
+    if m is None or len(m.group("subject").split()) > 8:
+        return None
+    return m.group("subject"), m.group("verb")
+
+
+def report_statement(subject: str, verb: str, template: str, actor: str) -> str:
+    """Fill one report template (see :func:`report_augment`)."""
+    return template.format(a=actor, a_=actor[0].lower() + actor[1:], x=subject, vp=verb)
+
+
+def report_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd.DataFrame:
+    """News-style statements about the training targets, one label each (favor/against/neutral).
+
+    Every distinct target of a favor/against row that :func:`report_target` can split gets
+    ``per_label`` statements per label, from randomly drawn templates and actors. Returns a frame
+    with the columns of ``frame`` (``dataset`` suffixed ``+rep``).
+    """
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    polar = frame[frame["label"].isin(_FLIP)].drop_duplicates("target")
+    rows = []
+    for row in polar.itertuples(index=False):
+        parts = report_target(row.target)
+        if parts is None:
+            continue
+        subject, verb = parts
+        templates = _ACTOR_REPORTS if subject.lower() == "we" else _SUBJECT_REPORTS
+        for label, options in templates.items():
+            for i in rng.choice(len(options), size=min(per_label, len(options)), replace=False):
+                actor = _ACTORS[rng.integers(len(_ACTORS))]
+                text = report_statement(subject, verb, options[i], actor)
+                rows.append({**row._asdict(), "text": text, "label": label})
+    if not rows:
+        return frame.iloc[:0].copy()
+    out = pd.DataFrame(rows)
+    out["dataset"] = out["dataset"] + "+rep"
+    return out[list(frame.columns)]

@@ -21,7 +21,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 #: Fields of a run's training config that differ between the members of a soup.
-MEMBER_FIELDS = ("seed", "rdrop", "augmentation_rows", "best_epoch", "timed_out", "lr")
+MEMBER_FIELDS = (
+    "seed",
+    "rdrop",
+    "augmentation_rows",
+    "best_epoch",
+    "timed_out",
+    "lr",
+    "group_by_length",
+)
 
 
 def member_runs(artifact: Path) -> tuple[list[str], list[dict[str, Any]]]:
@@ -33,6 +41,7 @@ def member_runs(artifact: Path) -> tuple[list[str], list[dict[str, Any]]]:
     lora = config["lora"]
     own = {k: config[k] for k in MEMBER_FIELDS if k in config}
     own.update({"rank": lora["rank"], "alpha": lora["alpha"], "epochs": config["epochs"]})
+    own["max_length"] = config["max_length"]
     return [meta.get("run_name") or artifact.name], [own]
 
 
@@ -103,6 +112,8 @@ def soup_frame(
     weights = [c / sum(counts) for c in counts]
     tensors = {k: v.to(torch.float16) for k, v in combine_lora(parts, weights).items()}
     first = metas[0]
+    # members trained on longer pairs keep their context; shorter ones read it as well
+    max_length = max(meta["training_config"]["max_length"] for meta in metas)
     lora_config = {
         **first["training_config"]["lora"],
         "rank": sum(ranks),
@@ -120,13 +131,14 @@ def soup_frame(
         seed=DEV_SEED,
         train_cap=HEAD_TRAIN_ROWS if limit is None else limit,
         dev_rows=dev_sample(fit, limit),
-        max_length=first["training_config"]["max_length"],
+        max_length=max_length,
     )
     meta = {k: v for k, v in first.items() if k not in ("format_version", "run_name")}
     meta["model_name"] = "stance-minilm-lora-soup"
     meta["training_config"] = soup_training_config(
         first["training_config"], lora_config, names=names, configs=configs
     )
+    meta["training_config"]["max_length"] = max_length
     meta["history"] = {}
     for member, member_meta in zip(members, metas, strict=True):
         history = member_meta.get("history", [])
@@ -161,3 +173,89 @@ def soup(
         read_meta(Path(member), base_hash=base_model_hash())
     frame = load_pairs(data_dir, splits=("train", "dev"))
     return soup_frame(members, out_dir, frame, base_dir=base_model_path(), device=device)
+
+
+def refit_head(
+    model_dir: Path | str,
+    out_dir: Path | str,
+    data_dir: Path | str,
+    *,
+    max_length: int | None = None,
+    device: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Copy an artifact with its head refitted on the train/dev splits in ``data_dir``.
+
+    See :func:`refit_head_frame`. The packaged artifact is the session-5 soup refitted this way
+    at 256 tokens.
+
+    Raises:
+        stance.errors.ModelMismatchError: ``model_dir`` was trained on another base encoder.
+    """
+    from stance.model.artifact import read_meta
+    from stance.model.data import load_pairs
+    from stance.model.encoder import base_model_hash, base_model_path
+
+    read_meta(Path(model_dir), base_hash=base_model_hash())
+    frame = load_pairs(data_dir, splits=("train", "dev"))
+    return refit_head_frame(
+        model_dir,
+        out_dir,
+        frame,
+        base_dir=base_model_path(),
+        max_length=max_length,
+        device=device,
+        note=note,
+    )
+
+
+def refit_head_frame(
+    model_dir: Path | str,
+    out_dir: Path | str,
+    frame: pd.DataFrame,
+    *,
+    base_dir: Path | str,
+    max_length: int | None = None,
+    device: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Copy an artifact with its head refitted, optionally reading pairs of ``max_length`` tokens.
+
+    The encoder (``lora.safetensors``) is copied unchanged; the head is fitted and calibrated
+    exactly as after training (:func:`stance.model.train.fit_head`: up to 24,000 train pairs of
+    ``frame``, ``C`` and temperature chosen on its dev sample). ``meta.json`` records the refit
+    under ``training_config.head_refits``.
+    """
+    import shutil
+
+    from stance.model.artifact import write_meta
+    from stance.model.encoder import resolve_device
+    from stance.model.train import DEV_SEED, HEAD_TRAIN_ROWS, dev_sample, fit_head
+
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
+    meta = json.loads((model_dir / "meta.json").read_text())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.resolve() != model_dir.resolve():
+        shutil.copy(model_dir / "lora.safetensors", out_dir / "lora.safetensors")
+    config = meta["training_config"]
+    old_length = config["max_length"]
+    length = max_length or old_length
+    fit = frame[frame["split"] != "test"].reset_index(drop=True)
+    head_info = fit_head(
+        fit,
+        out_dir,
+        base_dir=base_dir,
+        device=resolve_device(device),
+        seed=DEV_SEED,
+        train_cap=HEAD_TRAIN_ROWS,
+        dev_rows=dev_sample(fit),
+        max_length=length,
+    )
+    config["max_length"] = length
+    config.setdefault("head_refits", []).append(
+        {"max_length_before": old_length, "max_length": length, "note": note}
+    )
+    meta["dev_scores"] = head_info["dev"]
+    meta["head"] = {k: v for k, v in head_info.items() if k != "dev"}
+    write_meta(out_dir, {k: v for k, v in meta.items() if k != "format_version"})
+    return {"artifact": str(out_dir), "max_length": length, **head_info}

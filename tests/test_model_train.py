@@ -1,0 +1,75 @@
+"""Training: seeded, resumable after an interruption, and written as a loadable artifact."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from safetensors.torch import load_file
+
+from stance.model import StanceModel
+from stance.model.encoder import base_model_hash, base_model_path
+from stance.model.evaluate import CONTRAST_FILE
+from stance.model.train import train_frame
+
+
+@pytest.fixture(scope="module")
+def frame():
+    pairs = pd.read_csv(CONTRAST_FILE).assign(seen=1)
+    pairs["dataset"] = "vast"
+    both = pd.concat([pairs.assign(split="train"), pairs.assign(split="dev")], ignore_index=True)
+    return both[["target", "text", "label", "dataset", "split", "seen"]]
+
+
+def _train(frame, out, **kwargs):
+    return train_frame(
+        frame,
+        out,
+        base_dir=base_model_path(),
+        base_hash=base_model_hash(),
+        data_info={"datasets": ["contrast"]},
+        epochs=2,
+        device="cpu",
+        rank=4,
+        alpha=8,
+        max_length=48,
+        group_by_length=True,
+        augment=("report",),
+        progress=False,
+        **kwargs,
+    )
+
+
+def test_training_is_seeded_resumable_and_loads(tmp_path, frame):
+    first = _train(frame, tmp_path / "a")
+    weights = load_file(str(tmp_path / "a" / "lora.safetensors"))
+
+    # the same seed again: the same factors
+    _train(frame, tmp_path / "b")
+    again = load_file(str(tmp_path / "b" / "lora.safetensors"))
+    assert all((weights[k] == again[k]).all() for k in weights)
+
+    # interrupted after epoch 1: a rerun finishes epoch 2 exactly as the uninterrupted run did
+    shutil.rmtree(tmp_path / "b" / "checkpoints" / "epoch_2")
+    (tmp_path / "b" / "lora.safetensors").unlink()
+    resumed = _train(frame, tmp_path / "b")
+    after = load_file(str(tmp_path / "b" / "lora.safetensors"))
+    assert all((weights[k] == after[k]).all() for k in weights)
+    assert [h["epoch"] for h in resumed["history"]] == [1, 2]
+    assert resumed["dev"] == first["dev"]
+
+    meta = json.loads((tmp_path / "a" / "meta.json").read_text())
+    config = meta["training_config"]
+    assert config["max_length"] == 48 and config["group_by_length"] is True
+    assert config["augmentation_rows"]["report"] > 0
+    model = StanceModel.load(tmp_path / "a", backend="torch")
+    assert model.embedder.max_length == 48
+    proba = model.predict_proba(["The minister pledged to ban whaling."], ["We should ban whaling"])
+    assert proba.shape == (1, 3) and abs(proba.sum() - 1) < 1e-6
+
+    # a different seed trains different factors
+    _train(frame, tmp_path / "c", seed=14)
+    other = load_file(str(tmp_path / "c" / "lora.safetensors"))
+    assert any(not (weights[k] == other[k]).all() for k in weights)
