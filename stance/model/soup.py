@@ -57,6 +57,32 @@ def soup_training_config(
     }
 
 
+def _fit_head(
+    frame: pd.DataFrame,
+    out_dir: Path,
+    *,
+    base_dir: Path | str,
+    device: str | None,
+    max_length: int,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Fit and calibrate the head of ``out_dir`` as training does (train rows, dev sample)."""
+    from stance.model.encoder import resolve_device
+    from stance.model.train import DEV_SEED, HEAD_TRAIN_ROWS, dev_sample, fit_head
+
+    fit = frame[frame["split"] != "test"].reset_index(drop=True)
+    return fit_head(
+        fit,
+        out_dir,
+        base_dir=base_dir,
+        device=resolve_device(device),
+        seed=DEV_SEED,
+        train_cap=HEAD_TRAIN_ROWS if limit is None else limit,
+        dev_rows=dev_sample(fit, limit),
+        max_length=max_length,
+    )
+
+
 def soup_frame(
     members: list[Path],
     out_dir: Path | str,
@@ -87,9 +113,7 @@ def soup_frame(
     import torch
 
     from stance.model.artifact import write_meta
-    from stance.model.encoder import resolve_device
     from stance.model.lora import combine_lora, load_lora, save_lora
-    from stance.model.train import DEV_SEED, HEAD_TRAIN_ROWS, dev_sample, fit_head
 
     members = [Path(m) for m in members]
     if len(members) < 2:
@@ -122,16 +146,8 @@ def soup_frame(
         "dtype": "float16",
     }
     save_lora(out_dir / "lora.safetensors", tensors, config=lora_config)
-    fit = frame[frame["split"] != "test"].reset_index(drop=True)
-    head_info = fit_head(
-        fit,
-        out_dir,
-        base_dir=base_dir,
-        device=resolve_device(device),
-        seed=DEV_SEED,
-        train_cap=HEAD_TRAIN_ROWS if limit is None else limit,
-        dev_rows=dev_sample(fit, limit),
-        max_length=max_length,
+    head_info = _fit_head(
+        frame, out_dir, base_dir=base_dir, device=device, max_length=max_length, limit=limit
     )
     meta = {k: v for k, v in first.items() if k not in ("format_version", "run_name")}
     meta["model_name"] = "stance-minilm-lora-soup"
@@ -229,8 +245,6 @@ def refit_head_frame(
     import shutil
 
     from stance.model.artifact import write_meta
-    from stance.model.encoder import resolve_device
-    from stance.model.train import DEV_SEED, HEAD_TRAIN_ROWS, dev_sample, fit_head
 
     model_dir, out_dir = Path(model_dir), Path(out_dir)
     meta = json.loads((model_dir / "meta.json").read_text())
@@ -240,17 +254,7 @@ def refit_head_frame(
     config = meta["training_config"]
     old_length = config["max_length"]
     length = max_length or old_length
-    fit = frame[frame["split"] != "test"].reset_index(drop=True)
-    head_info = fit_head(
-        fit,
-        out_dir,
-        base_dir=base_dir,
-        device=resolve_device(device),
-        seed=DEV_SEED,
-        train_cap=HEAD_TRAIN_ROWS,
-        dev_rows=dev_sample(fit),
-        max_length=length,
-    )
+    head_info = _fit_head(frame, out_dir, base_dir=base_dir, device=device, max_length=length)
     config["max_length"] = length
     config.setdefault("head_refits", []).append(
         {"max_length_before": old_length, "max_length": length, "note": note}
