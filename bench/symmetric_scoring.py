@@ -20,6 +20,7 @@ from pathlib import Path
 
 def compare(data: Path, limit: int | None, *, backend: str = "onnx", seed: int = 13) -> dict:
     """Macro-F1 per test split and contrast accuracy, plain and symmetric."""
+    import numpy as np
     import pandas as pd
 
     from stance.model import StanceModel
@@ -42,8 +43,7 @@ def compare(data: Path, limit: int | None, *, backend: str = "onnx", seed: int =
         proba_c = model.predict_proba(
             contrast["text"].tolist(), contrast["target"].tolist(), symmetric=mode == "symmetric"
         )
-        pred = pd.Series([model.classes_[i] for i in proba_c.argmax(axis=1)], index=contrast.index)
-        ok = pred == contrast["label"]
+        ok = pd.Series(np.asarray(model.classes_)[proba_c.argmax(axis=1)] == contrast["label"])
         out[mode] = {
             "macro_f1": {name: round(s["macro_f1"], 4) for name, s in scores.items()},
             "contrast_accuracy": round(float(ok.mean()), 4),

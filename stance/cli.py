@@ -115,12 +115,13 @@ def train(
     ] = False,
 ) -> None:
     """Fine-tune the stance encoder (LoRA) and fit the scikit-learn head."""
-    from stance.model.train import AUGMENTATIONS
+    from stance.model.train import check_augment
     from stance.model.train import train as train_model
 
-    unknown = sorted(set(augment or ()) - set(AUGMENTATIONS))
-    if unknown:
-        raise typer.BadParameter(f"use {', '.join(AUGMENTATIONS)}", param_hint="--augment")
+    try:
+        kinds = check_augment(augment or ())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--augment") from None
     info = train_model(
         data,
         out,
@@ -129,7 +130,7 @@ def train(
         limit=limit,
         resume=resume,
         rdrop=rdrop,
-        augment=tuple(augment or ()),
+        augment=kinds,
         max_length=max_length,
         group_by_length=group_by_length,
     )

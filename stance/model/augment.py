@@ -246,7 +246,6 @@ def off_topic_augment(frame: pd.DataFrame, *, seed: int, share: float = 0.08) ->
     return _tagged(parts, frame, label="neutral", suffix="+off")
 
 
-_PROPOSAL = re.compile(r"^(?P<subject>[^?]+?)\s+(?:should|must)\s+(?P<verb>[^?]+?)[.!]?$", re.I)
 _ACTORS = (
     "The government",
     "The minister",
@@ -311,12 +310,15 @@ def report_target(target: str) -> tuple[str, str] | None:
     ``"We should ban whaling"`` -> ``("We", "ban whaling")``. None for questions, negated
     targets, several modals or a subject over eight words.
     """
-    if _NEGATION.search(target) or len(_NORMATIVE.findall(target)) != 1:
+    modals = list(_NORMATIVE.finditer(target))
+    if "?" in target or _NEGATION.search(target) or len(modals) != 1:
         return None
-    m = _PROPOSAL.match(target.strip())
-    if m is None or len(m.group("subject").split()) > 8:
+    subject = target[: modals[0].start()].strip()
+    verb = target[modals[0].end() :].strip()
+    verb = (verb[:-1] if verb.endswith((".", "!")) else verb).strip()
+    if not subject or not verb or len(subject.split()) > 8:
         return None
-    return m.group("subject"), m.group("verb")
+    return subject, verb
 
 
 def report_statement(subject: str, verb: str, template: str, actor: str) -> str:

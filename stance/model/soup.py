@@ -34,24 +34,44 @@ MEMBER_FIELDS = (
 
 def member_runs(artifact: Path) -> tuple[list[str], list[dict[str, Any]]]:
     """Names and configs of the runs an artifact averages (one entry for a single run)."""
-    meta = json.loads((artifact / "meta.json").read_text())
+    return _runs_of(json.loads((artifact / "meta.json").read_text()), artifact)
+
+
+def _runs_of(meta: dict[str, Any], artifact: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    """:func:`member_runs` from an artifact's already-read ``meta.json``."""
     config = meta["training_config"]
     if "soup" in config:
         return list(config["soup"]["members"]), list(config["soup"]["configs"])
     lora = config["lora"]
     own = {k: config[k] for k in MEMBER_FIELDS if k in config}
-    own.update({"rank": lora["rank"], "alpha": lora["alpha"], "epochs": config["epochs"]})
-    own["max_length"] = config["max_length"]
+    own.update(
+        {
+            "rank": lora["rank"],
+            "alpha": lora["alpha"],
+            "epochs": config["epochs"],
+            "max_length": config["max_length"],
+        }
+    )
     return [meta.get("run_name") or artifact.name], [own]
 
 
 def soup_training_config(
-    first: dict[str, Any], lora_config: dict[str, Any], *, names: list[str], configs: list[dict]
+    first: dict[str, Any],
+    lora_config: dict[str, Any],
+    *,
+    names: list[str],
+    configs: list[dict],
+    max_length: int,
 ) -> dict[str, Any]:
-    """The training config of a soup: shared settings, the merged LoRA and one entry per run."""
+    """The training config of a soup: shared settings, the merged LoRA and one entry per run.
+
+    ``max_length`` is the longest of the members' (a run trained on longer pairs keeps its
+    context; the others read it as well).
+    """
     shared = {k: v for k, v in first.items() if k not in (*MEMBER_FIELDS, "soup")}
     return {
         **shared,
+        "max_length": max_length,
         "lora": lora_config,
         "soup": {"members": names, "configs": configs, "weights": "uniform over members"},
     }
@@ -125,9 +145,9 @@ def soup_frame(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     parts, counts, names, configs, ranks = [], [], [], [], []
-    for member in members:
+    for member, member_meta in zip(members, metas, strict=True):
         tensors, config = load_lora(member / "lora.safetensors")
-        runs, run_configs = member_runs(member)
+        runs, run_configs = _runs_of(member_meta, member)
         parts.append((tensors, config["scaling"]))
         counts.append(len(runs))
         names += runs
@@ -136,7 +156,6 @@ def soup_frame(
     weights = [c / sum(counts) for c in counts]
     tensors = {k: v.to(torch.float16) for k, v in combine_lora(parts, weights).items()}
     first = metas[0]
-    # members trained on longer pairs keep their context; shorter ones read it as well
     max_length = max(meta["training_config"]["max_length"] for meta in metas)
     lora_config = {
         **first["training_config"]["lora"],
@@ -152,16 +171,15 @@ def soup_frame(
     meta = {k: v for k, v in first.items() if k not in ("format_version", "run_name")}
     meta["model_name"] = "stance-minilm-lora-soup"
     meta["training_config"] = soup_training_config(
-        first["training_config"], lora_config, names=names, configs=configs
+        first["training_config"], lora_config, names=names, configs=configs, max_length=max_length
     )
-    meta["training_config"]["max_length"] = max_length
     meta["history"] = {}
     for member, member_meta in zip(members, metas, strict=True):
         history = member_meta.get("history", [])
         if isinstance(history, dict):  # a soup: its members' histories
             meta["history"].update(history)
         else:
-            meta["history"][member_runs(member)[0][0]] = history
+            meta["history"][_runs_of(member_meta, member)[0][0]] = history
     meta["dev_scores"] = head_info["dev"]
     meta["head"] = {k: v for k, v in head_info.items() if k != "dev"}
     write_meta(out_dir, meta)
@@ -181,14 +199,21 @@ def soup(
     Raises:
         stance.errors.ModelMismatchError: a member was trained on another base encoder.
     """
+    from stance.model.encoder import base_model_path
+
+    frame = _checked_pairs(members, data_dir)
+    return soup_frame(members, out_dir, frame, base_dir=base_model_path(), device=device)
+
+
+def _checked_pairs(artifacts: list[Path], data_dir: Path | str) -> pd.DataFrame:
+    """The train/dev pairs of ``data_dir``, once every artifact fits the installed base."""
     from stance.model.artifact import read_meta
     from stance.model.data import load_pairs
-    from stance.model.encoder import base_model_hash, base_model_path
+    from stance.model.encoder import base_model_hash
 
-    for member in members:
-        read_meta(Path(member), base_hash=base_model_hash())
-    frame = load_pairs(data_dir, splits=("train", "dev"))
-    return soup_frame(members, out_dir, frame, base_dir=base_model_path(), device=device)
+    for artifact in artifacts:
+        read_meta(Path(artifact), base_hash=base_model_hash())
+    return load_pairs(data_dir, splits=("train", "dev"))
 
 
 def refit_head(
@@ -208,12 +233,9 @@ def refit_head(
     Raises:
         stance.errors.ModelMismatchError: ``model_dir`` was trained on another base encoder.
     """
-    from stance.model.artifact import read_meta
-    from stance.model.data import load_pairs
-    from stance.model.encoder import base_model_hash, base_model_path
+    from stance.model.encoder import base_model_path
 
-    read_meta(Path(model_dir), base_hash=base_model_hash())
-    frame = load_pairs(data_dir, splits=("train", "dev"))
+    frame = _checked_pairs([Path(model_dir)], data_dir)
     return refit_head_frame(
         model_dir,
         out_dir,

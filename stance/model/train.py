@@ -33,6 +33,8 @@ from stance.model.lora import TARGET_MODULES, extract_lora, merge_lora, save_lor
 from stance.model.metrics import CLASSES, macro_f1, predict_labels
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import numpy as np
     import pandas as pd
 
@@ -187,11 +189,11 @@ def train_frame(
     ``augment`` names extra training rows derived from the sampled train rows
     (:mod:`stance.model.augment`): ``"negation"`` (negated targets/texts, labels flipped,
     about 1 row in 6), ``"antonym"`` (antonym-swapped targets/texts, labels flipped, up to
-    1 row in 4) and ``"off_topic"`` (texts paired with another target of their dataset,
+    1 row in 4), ``"off_topic"`` (texts paired with another target of their dataset,
     labelled neutral, 8% of rows) and ``"report"`` (news-style restatements of the targets:
-    pledges, refusals and non-answers, 9 rows per splittable target). ``rdrop`` > 0 adds R-Drop: each batch goes through the
-    encoder twice (different dropout masks) and ``rdrop`` times the symmetric KL divergence
-    of the two predictions is added to the loss. ``group_by_length`` batches pairs of similar
+    pledges, refusals and non-answers, 9 rows per splittable target). ``rdrop`` > 0 adds
+    R-Drop: each batch goes through the encoder twice (different dropout masks) and ``rdrop``
+    times the symmetric KL divergence of the two predictions is added to the loss. ``group_by_length`` batches pairs of similar
     token length (:func:`length_batches`): far less padding, so an epoch costs about half as
     much at ``max_length`` 128 and a third at 256.
 
@@ -243,7 +245,7 @@ def train_frame(
         max_length=max_length,
     )
     ids, types = enc["input_ids"], enc["token_type_ids"]
-    lengths = np.array([len(i) for i in ids])
+    lengths = np.array([len(i) for i in ids]) if group_by_length else None
     steps_per_epoch = (len(ids) + batch_size - 1) // batch_size
     total_steps = steps_per_epoch * epochs
     warmup = max(1, int(0.06 * total_steps))
@@ -458,6 +460,15 @@ def train_frame(
 AUGMENTATIONS = ("negation", "antonym", "off_topic", "report")
 
 
+def check_augment(kinds: Iterable[str]) -> tuple[str, ...]:
+    """``kinds`` as a tuple; ValueError naming the valid ones if any is unknown."""
+    kinds = tuple(kinds)
+    unknown = sorted(set(kinds) - set(AUGMENTATIONS))
+    if unknown:
+        raise ValueError(f"unknown augmentation {unknown}; choose from {list(AUGMENTATIONS)}")
+    return kinds
+
+
 def _augment(rows: pd.DataFrame, kinds: tuple[str, ...], seed: int) -> dict[str, pd.DataFrame]:
     """Extra training rows per augmentation kind (see :func:`train_frame`)."""
     from stance.model import augment
@@ -470,10 +481,7 @@ def _augment(rows: pd.DataFrame, kinds: tuple[str, ...], seed: int) -> dict[str,
         "off_topic": lambda: augment.off_topic_augment(rows, seed=seed),
         "report": lambda: augment.report_augment(rows, seed=seed),
     }
-    unknown = sorted(set(kinds) - set(AUGMENTATIONS))
-    if unknown:
-        raise ValueError(f"unknown augmentation {unknown}; choose from {list(AUGMENTATIONS)}")
-    return {kind: makers[kind]() for kind in kinds}
+    return {kind: makers[kind]() for kind in check_augment(kinds)}
 
 
 def length_batches(
