@@ -88,6 +88,16 @@ def run(
         raise typer.Exit(EXIT_NEW_SHIFTS)
 
 
+def _augment_kinds(values: list[str] | None, option: str) -> tuple[str, ...]:
+    """The augmentation names of ``option``, or a usage error naming the valid ones."""
+    from stance.model.train import check_augment
+
+    try:
+        return check_augment(values or ())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
 @app.command()
 def train(
     data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")],
@@ -115,13 +125,9 @@ def train(
     ] = False,
 ) -> None:
     """Fine-tune the stance encoder (LoRA) and fit the scikit-learn head."""
-    from stance.model.train import check_augment
     from stance.model.train import train as train_model
 
-    try:
-        kinds = check_augment(augment or ())
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--augment") from None
+    kinds = _augment_kinds(augment, "--augment")
     info = train_model(
         data,
         out,
@@ -162,6 +168,14 @@ def refit_head(
     max_length: Annotated[
         int | None, typer.Option(help="Read pairs of up to this many tokens (default: as before).")
     ] = None,
+    head_augment: Annotated[
+        list[str] | None,
+        typer.Option(help="Extra head training rows (repeatable), e.g. report."),
+    ] = None,
+    neutral_gate: Annotated[
+        bool,
+        typer.Option(help="Decide neutral with a separate gate; augment rows train only it."),
+    ] = False,
     data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")] = Path(
         "../shared/datasets"
     ),
@@ -171,7 +185,10 @@ def refit_head(
 
     if not (model / "lora.safetensors").is_file():
         raise typer.BadParameter(f"{model}: no lora.safetensors; pass an artifact folder")
-    info = refit(model, out, data, max_length=max_length)
+    augment = _augment_kinds(head_augment, "--head-augment")
+    info = refit(
+        model, out, data, max_length=max_length, augment=augment, neutral_gate=neutral_gate
+    )
     typer.echo(json.dumps(info, indent=2, default=str))
 
 

@@ -11,6 +11,7 @@ from stance.model.augment import (
     negation_augment,
     off_topic_augment,
     report_augment,
+    report_statement,
     report_target,
 )
 from stance.model.evaluate import BEGIN, CONTRAST_FILE, END, write_block
@@ -151,6 +152,17 @@ def test_report_rows_restate_each_target_as_pledge_refusal_and_non_answer():
     assert zoos["text"].str.contains("Zoos (?:will|must|should)", regex=True).all()
     again = report_augment(frame, seed=0, per_label=3)
     pd.testing.assert_frame_equal(aug, again)  # seeded
+    # a common first word of the subject loses its capital inside a sentence, a name keeps it
+    inside = "{a} said {x} should {vp}."
+    assert report_statement("The US", "act", inside, "Parliament") == (
+        "Parliament said the US should act."
+    )
+    assert report_statement("Ukraine", "join NATO", inside, "The council") == (
+        "The council said Ukraine should join NATO."
+    )
+    assert report_statement("More guns", "be banned", "{x} will {vp}, {a_} said.", "The party") == (
+        "More guns will be banned, the party said."
+    )
 
 
 def test_length_batches_cover_every_row_once_with_similar_lengths():

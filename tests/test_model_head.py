@@ -54,3 +54,72 @@ def test_adapted_moves_toward_examples_and_leaves_original_alone():
     assert flipped.predict(probe)[0] == "favor"
     with pytest.raises(ValueError):
         head.adapted(probe, ["unknown"])
+
+
+def _with_non_answers(seed: int = 3):
+    """Blobs plus a fourth cluster of neutral rows that only a gate should learn from."""
+    X, y = _blobs(seed)
+    rng = np.random.default_rng(seed + 100)
+    center = X[y == "favor"].mean(0) + rng.normal(size=8) * 4
+    extra = center + rng.normal(size=(40, 8))
+    return X, y, extra, center
+
+
+def test_gate_learns_neutral_from_gate_only_rows_and_keeps_favor_against():
+    X, y, extra, center = _with_non_answers()
+    plain = StanceClassifier(C=0.5).fit(X, y)
+    gated = StanceClassifier(C=0.5, gate_class="neutral").fit(
+        np.vstack([X, extra]),
+        np.concatenate([y, ["neutral"] * len(extra)]),
+        gate_only=np.arange(len(y) + len(extra)) >= len(y),
+    )
+    np.testing.assert_allclose(gated.coef_, plain.coef_)  # the softmax part never saw them
+    probe = center[None, :] + 0.0
+    assert plain.predict(probe)[0] != "neutral"
+    assert gated.predict(probe)[0] == "neutral"
+    proba, before = gated.predict_proba(X), plain.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(1), 1.0)
+    # favor against against is split as the softmax head splits it
+    np.testing.assert_allclose(
+        proba[:, 1] / proba[:, :2].sum(1), before[:, 1] / before[:, :2].sum(1)
+    )
+    assert (gated.predict(X) == y).mean() >= 0.95
+    np.testing.assert_array_equal(gated.decision_function(X).argmax(1), proba.argmax(1))
+
+
+def test_gated_head_calibrates_both_parts_and_round_trips():
+    X, y, extra, _ = _with_non_answers(4)
+    head = StanceClassifier(C=100.0, gate_class="neutral", gate_C=100.0).fit(X, y)
+    noisy = y.copy()
+    noisy[::3] = np.roll(y, 40)[::3]
+    head.calibrate(X, noisy)
+    assert head.temperature_ > 1.0 and head.gate_temperature_ > 1.0
+    data = json.loads(json.dumps(head.to_dict()))
+    assert data["format"] == "stance-head/2" and "gate" in data
+    clone = StanceClassifier.from_dict(data)
+    np.testing.assert_array_equal(clone.predict_proba(X), head.predict_proba(X))
+    # adapting to analyst examples keeps the gate
+    adapted = head.adapted(X[:4], y[:4])
+    np.testing.assert_array_equal(adapted.gate_coef_, head.gate_coef_)
+
+
+def test_head_reads_the_earlier_format_and_refuses_unknown_ones():
+    X, y = _blobs()
+    data = StanceClassifier().fit(X, y).to_dict()
+    old = {**data, "format": "stance-head/1"}
+    old["params"] = {k: v for k, v in data["params"].items() if not k.startswith("gate")}
+    np.testing.assert_array_equal(
+        StanceClassifier.from_dict(old).predict_proba(X),
+        StanceClassifier.from_dict(data).predict_proba(X),
+    )
+    with pytest.raises(ValueError, match="stance-head/9"):
+        StanceClassifier.from_dict({**data, "format": "stance-head/9"})
+
+
+def test_gate_needs_a_gate_class_of_three_or_more():
+    X, y = _blobs()
+    with pytest.raises(ValueError, match="gate_only needs"):
+        StanceClassifier().fit(X, y, gate_only=np.zeros(len(y), bool))
+    two = y != "neutral"
+    with pytest.raises(ValueError, match="three or more"):
+        StanceClassifier(gate_class="neutral").fit(X[two], y[two])

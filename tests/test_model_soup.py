@@ -13,10 +13,12 @@ from typer.testing import CliRunner
 from stance.cli import app
 from stance.model import StanceModel
 from stance.model.artifact import write_meta
+from stance.model.augment import report_augment
 from stance.model.encoder import base_model_hash, base_model_path
 from stance.model.evaluate import CONTRAST_FILE
 from stance.model.lora import load_lora, save_lora
 from stance.model.soup import member_runs, refit_head_frame, soup_frame
+from stance.model.train import DEV_SEED, HEAD_REPORT_PER_LABEL
 
 MODULES = [f"encoder.layer.{i}.attention.self.query" for i in range(6)] + [
     f"encoder.layer.{i}.output.dense" for i in range(6)
@@ -137,3 +139,53 @@ def test_refit_head_keeps_the_encoder_and_records_the_new_context(tmp_path, fram
     model = StanceModel.load(tmp_path / "long", backend="torch")
     assert model.embedder.max_length == 64
     assert model.classes_ == ["against", "favor", "neutral"]
+
+
+def test_refit_head_can_learn_from_report_rows_too(tmp_path, frame):
+    run = _run(tmp_path / "r1", 1)
+    plain = refit_head_frame(run, tmp_path / "plain", frame, base_dir=base_model_path())
+    info = refit_head_frame(
+        run, tmp_path / "rep", frame, base_dir=base_model_path(), augment=("report",)
+    )
+    train = frame[frame["split"] == "train"]
+    added = len(report_augment(train, seed=DEV_SEED, per_label=HEAD_REPORT_PER_LABEL))
+    assert added > 0
+    assert info["augment_rows"] == {"report": added}
+    assert info["train_rows"] == plain["train_rows"] + added
+    meta = json.loads((tmp_path / "rep" / "meta.json").read_text())
+    assert meta["training_config"]["head_refits"][-1]["augment_rows"] == {"report": added}
+    assert not hasattr(StanceModel.load(tmp_path / "rep", backend="torch").head, "gate_coef_")
+
+    # with a neutral gate the report rows train only the gate; the refit says so
+    gated = refit_head_frame(
+        run,
+        tmp_path / "gate",
+        frame,
+        base_dir=base_model_path(),
+        augment=("report",),
+        neutral_gate=True,
+    )
+    assert gated["gate_C"] in (0.1, 1.0, 10.0) and gated["gate_temperature"] > 0
+    refit = json.loads((tmp_path / "gate" / "meta.json").read_text())["training_config"][
+        "head_refits"
+    ][-1]
+    assert refit["neutral_gate"] is True and refit["augment_rows"] == {"report": added}
+    model = StanceModel.load(tmp_path / "gate", backend="torch")
+    assert model.head.gate_class == "neutral" and model.head.gate_coef_.shape == (384,)
+    proba = model.predict_proba(["The minister would not say."], ["Taxes should rise"])
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    assert (
+        "augment_rows"
+        not in json.loads((tmp_path / "plain" / "meta.json").read_text())["training_config"][
+            "head_refits"
+        ][-1]
+    )
+
+
+def test_refit_head_cli_names_the_valid_head_augmentations(tmp_path):
+    run = _run(tmp_path / "r1", 1)
+    args = ["refit-head", str(run), "--out", str(tmp_path / "o"), "--head-augment", "rot13"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "unknown augmentation ['rot13']" in result.output
+    assert "report" in result.output

@@ -321,9 +321,23 @@ def report_target(target: str) -> tuple[str, str] | None:
     return subject, verb
 
 
+#: First words of a subject that are lower-cased inside a sentence ("whether the US should").
+_COMMON_OPENERS = frozenset(
+    "a all an any every few many more most no other our some such the their these this those"
+    " your".split()
+)
+
+
+def _inside(phrase: str) -> str:
+    """``phrase`` as written inside a sentence: a common first word loses its capital."""
+    first = phrase.split(" ", 1)[0]
+    return phrase[0].lower() + phrase[1:] if first.lower() in _COMMON_OPENERS else phrase
+
+
 def report_statement(subject: str, verb: str, template: str, actor: str) -> str:
     """Fill one report template (see :func:`report_augment`)."""
-    return template.format(a=actor, a_=actor[0].lower() + actor[1:], x=subject, vp=verb)
+    x = subject if template.startswith("{x}") else _inside(subject)
+    return template.format(a=actor, a_=actor[0].lower() + actor[1:], x=x, vp=verb)
 
 
 def report_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd.DataFrame:

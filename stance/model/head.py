@@ -1,5 +1,11 @@
 """The stance head: multinomial logistic regression with temperature scaling.
 
+Optionally with a *gate*: a second, binary logistic regression that decides the gate class
+(``"neutral"``: does the text take a side at all?) while the multinomial part only splits the
+rest (favor against against). The gate can learn from rows the multinomial part never sees
+(``fit(..., gate_only=mask)``), e.g. news-style non-answers, without moving the favor/against
+boundary.
+
 :class:`StanceClassifier` follows scikit-learn's estimator contract (it passes
 ``parametrize_with_checks``), round-trips through JSON (:meth:`~StanceClassifier.to_dict` /
 :meth:`~StanceClassifier.from_dict`, no pickle), and can be calibrated on held-out rows
@@ -14,7 +20,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 try:  # scikit-learn >= 1.6
     from sklearn.utils.validation import validate_data as _validate_data
@@ -24,7 +30,13 @@ except ImportError:  # pragma: no cover - older scikit-learn
         return estimator._validate_data(X, y, **kwargs)
 
 
-HEAD_FORMAT = "stance-head/1"
+HEAD_FORMAT = "stance-head/2"
+#: Formats :meth:`StanceClassifier.from_dict` reads (/1: no gate).
+READABLE_FORMATS = ("stance-head/1", HEAD_FORMAT)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -40,34 +52,80 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         C: Inverse L2 regularisation strength.
         max_iter: Solver iterations.
         class_weight: As in :class:`sklearn.linear_model.LogisticRegression`.
+        gate_class: Class decided by a separate binary gate (None: no gate). Needs three or
+            more classes; the multinomial part then only splits the other classes.
+        gate_C: Inverse L2 regularisation strength of the gate.
 
     Attributes:
         classes_: Class labels, in the column order of :meth:`predict_proba`.
         coef_: (n_classes, n_features), or (1, n_features) for two classes.
         intercept_: (n_classes,) or (1,).
         temperature_: Logits are divided by it (1.0 until :meth:`calibrate`).
+        gate_coef_, gate_intercept_, gate_temperature_: The gate (with ``gate_class``).
         n_features_in_: Embedding size seen in ``fit``.
     """
 
-    def __init__(self, *, C: float = 1.0, max_iter: int = 1000, class_weight: Any = None):
+    def __init__(
+        self,
+        *,
+        C: float = 1.0,
+        max_iter: int = 1000,
+        class_weight: Any = None,
+        gate_class: Any = None,
+        gate_C: float = 1.0,
+    ):
         self.C = C
         self.max_iter = max_iter
         self.class_weight = class_weight
+        self.gate_class = gate_class
+        self.gate_C = gate_C
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> StanceClassifier:
-        """Fit the logistic regression; resets the temperature to 1."""
+    def fit(
+        self, X: Any, y: Any, sample_weight: Any = None, gate_only: Any = None
+    ) -> StanceClassifier:
+        """Fit the logistic regression (and the gate); resets the temperatures to 1.
+
+        Args:
+            X: Embeddings.
+            y: Labels.
+            sample_weight: Optional weight per row.
+            gate_only: Optional boolean mask of rows that train the gate only (needs
+                ``gate_class``).
+        """
         from sklearn.linear_model import LogisticRegression
 
         X, y = _validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
+        w = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        main = np.ones(len(y), bool)
+        if gate_only is not None:
+            if self.gate_class is None:
+                raise ValueError("gate_only needs a head with gate_class set")
+            main = ~np.asarray(gate_only, bool)
         lr = LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=self.class_weight)
-        lr.fit(X, y, sample_weight=sample_weight)
+        lr.fit(X[main], y[main], sample_weight=w[main])
         self.classes_ = lr.classes_
         self.coef_ = lr.coef_.copy()
         self.intercept_ = lr.intercept_.copy()
         self.n_iter_ = lr.n_iter_.copy()
         self.temperature_ = 1.0
+        for name in ("gate_coef_", "gate_intercept_", "gate_temperature_"):
+            self.__dict__.pop(name, None)
+        if self.gate_class is not None:
+            if len(self.classes_) < 3 or self.gate_class not in set(self.classes_):
+                raise ValueError(
+                    f"gate_class {self.gate_class!r} must be one of three or more classes"
+                )
+            gate = LogisticRegression(C=self.gate_C, max_iter=self.max_iter)
+            gate.fit(X, y == self.gate_class, sample_weight=w)
+            self.gate_coef_ = gate.coef_[0].copy()
+            self.gate_intercept_ = float(gate.intercept_[0])
+            self.gate_temperature_ = 1.0
         return self
+
+    @property
+    def _gated(self) -> bool:
+        return hasattr(self, "gate_coef_")
 
     def _logits(self, X: Any) -> np.ndarray:
         check_is_fitted(self, ("coef_", "intercept_", "temperature_"))
@@ -82,14 +140,33 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             return np.column_stack([1.0 - p, p])
         return _softmax(z)
 
+    def _gate_logits(self, X: Any) -> np.ndarray:
+        X = _validate_data(self, X, dtype=np.float64, reset=False)
+        return X @ self.gate_coef_ + self.gate_intercept_
+
+    def _gated_proba(self, proba: np.ndarray, gate: np.ndarray) -> np.ndarray:
+        """Gate probability for the gate class; the rest shared as the multinomial part says."""
+        k = int(np.flatnonzero(self.classes_ == self.gate_class)[0])
+        rest = np.delete(proba, k, axis=1)
+        rest = rest / rest.sum(axis=1, keepdims=True) * (1.0 - gate)[:, None]
+        return np.insert(rest, k, gate, axis=1)
+
     def decision_function(self, X: Any) -> np.ndarray:
-        """Temperature-scaled logits ((n,) for two classes, else (n, n_classes))."""
+        """Temperature-scaled logits ((n,) for two classes, else (n, n_classes)).
+
+        With a gate: log-probabilities, which rank the classes as :meth:`predict_proba` does.
+        """
+        if self._gated:
+            return np.log(np.clip(self.predict_proba(X), 1e-300, None))
         z = self._logits(X) / self.temperature_
         return z[:, 0] if z.shape[1] == 1 else z
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities, columns in the order of ``classes_``."""
-        return self._proba(self._logits(X), self.temperature_)
+        proba = self._proba(self._logits(X), self.temperature_)
+        if not self._gated:
+            return proba
+        return self._gated_proba(proba, _sigmoid(self._gate_logits(X) / self.gate_temperature_))
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class per row."""
@@ -97,7 +174,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(proba, axis=1)]
 
     def calibrate(self, X: Any, y: Any) -> StanceClassifier:
-        """Fit ``temperature_`` on held-out rows (minimum negative log-likelihood)."""
+        """Fit ``temperature_`` (and the gate's) on held-out rows (minimum negative log-likelihood).
+
+        The multinomial temperature is fitted on all rows and classes, the gate's on whether
+        each row is of the gate class.
+        """
         from scipy.optimize import minimize_scalar
 
         logits = self._logits(X)
@@ -112,6 +193,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
         result = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
         self.temperature_ = float(np.exp(result.x))
+        if self._gated:
+            z = self._gate_logits(X)
+            sign = np.where(y == self.gate_class, 1.0, -1.0)
+
+            def gate_nll(log_t: float) -> float:
+                return float(np.mean(np.logaddexp(0.0, -sign * z / np.exp(log_t))))
+
+            result = minimize_scalar(gate_nll, bounds=(-3.0, 3.0), method="bounded")
+            self.gate_temperature_ = float(np.exp(result.x))
         return self
 
     def adapted(
@@ -126,7 +216,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
         Minimises the examples' cross-entropy plus ``strength / 2 * ||W - W_now||^2`` (weights
         and intercepts), so a handful of analyst examples shift the boundary without
-        forgetting what the head learned. The temperature is kept.
+        forgetting what the head learned. The temperatures and the gate are kept.
 
         Args:
             X: Example embeddings.
@@ -167,7 +257,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description (parameters and learned attributes)."""
         check_is_fitted(self, ("coef_", "intercept_"))
-        return {
+        data = {
             "format": HEAD_FORMAT,
             "params": self.get_params(),
             "classes_": self.classes_.tolist(),
@@ -176,16 +266,29 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             "temperature_": float(self.temperature_),
             "n_features_in_": int(self.n_features_in_),
         }
+        if self._gated:
+            data["gate"] = {
+                "coef_": self.gate_coef_.tolist(),
+                "intercept_": self.gate_intercept_,
+                "temperature_": self.gate_temperature_,
+            }
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StanceClassifier:
-        """Rebuild a fitted head from :meth:`to_dict` output."""
-        if data.get("format") != HEAD_FORMAT:
-            raise ValueError(f"head format {data.get('format')!r}; expected {HEAD_FORMAT!r}")
+        """Rebuild a fitted head from :meth:`to_dict` output (this or an earlier format)."""
+        if data.get("format") not in READABLE_FORMATS:
+            raise ValueError(
+                f"head format {data.get('format')!r}; this version reads {list(READABLE_FORMATS)}"
+            )
         head = cls(**data["params"])
         head.classes_ = np.asarray(data["classes_"])
         head.coef_ = np.asarray(data["coef_"], dtype=np.float64)
         head.intercept_ = np.asarray(data["intercept_"], dtype=np.float64)
         head.temperature_ = float(data["temperature_"])
         head.n_features_in_ = int(data["n_features_in_"])
+        if "gate" in data:
+            head.gate_coef_ = np.asarray(data["gate"]["coef_"], dtype=np.float64)
+            head.gate_intercept_ = float(data["gate"]["intercept_"])
+            head.gate_temperature_ = float(data["gate"]["temperature_"])
         return head

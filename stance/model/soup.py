@@ -85,6 +85,8 @@ def _fit_head(
     device: str | None,
     max_length: int,
     limit: int | None = None,
+    augment: tuple[str, ...] = (),
+    neutral_gate: bool = False,
 ) -> dict[str, Any]:
     """Fit and calibrate the head of ``out_dir`` as training does (train rows, dev sample)."""
     from stance.model.encoder import resolve_device
@@ -100,6 +102,8 @@ def _fit_head(
         train_cap=HEAD_TRAIN_ROWS if limit is None else limit,
         dev_rows=dev_sample(fit, limit),
         max_length=max_length,
+        augment=augment,
+        neutral_gate=neutral_gate,
     )
 
 
@@ -222,6 +226,8 @@ def refit_head(
     data_dir: Path | str,
     *,
     max_length: int | None = None,
+    augment: tuple[str, ...] = (),
+    neutral_gate: bool = False,
     device: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
@@ -242,6 +248,8 @@ def refit_head(
         frame,
         base_dir=base_model_path(),
         max_length=max_length,
+        augment=augment,
+        neutral_gate=neutral_gate,
         device=device,
         note=note,
     )
@@ -254,6 +262,8 @@ def refit_head_frame(
     *,
     base_dir: Path | str,
     max_length: int | None = None,
+    augment: tuple[str, ...] = (),
+    neutral_gate: bool = False,
     device: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
@@ -261,8 +271,11 @@ def refit_head_frame(
 
     The encoder (``lora.safetensors``) is copied unchanged; the head is fitted and calibrated
     exactly as after training (:func:`stance.model.train.fit_head`: up to 24,000 train pairs of
-    ``frame``, ``C`` and temperature chosen on its dev sample). ``meta.json`` records the refit
-    under ``training_config.head_refits``.
+    ``frame``, ``C`` and temperature chosen on its dev sample), plus the ``augment`` rows made
+    from all train rows of ``frame`` (``("report",)``: news-style pledges, refusals and
+    non-answers). With ``neutral_gate`` a binary gate decides neutral and the augment rows
+    train only the gate (the packaged head: ``neutral_gate=True, augment=("report",)``).
+    ``meta.json`` records the refit under ``training_config.head_refits``.
     """
     import shutil
 
@@ -276,11 +289,22 @@ def refit_head_frame(
     config = meta["training_config"]
     old_length = config["max_length"]
     length = max_length or old_length
-    head_info = _fit_head(frame, out_dir, base_dir=base_dir, device=device, max_length=length)
-    config["max_length"] = length
-    config.setdefault("head_refits", []).append(
-        {"max_length_before": old_length, "max_length": length, "note": note}
+    head_info = _fit_head(
+        frame,
+        out_dir,
+        base_dir=base_dir,
+        device=device,
+        max_length=length,
+        augment=augment,
+        neutral_gate=neutral_gate,
     )
+    config["max_length"] = length
+    refit = {"max_length_before": old_length, "max_length": length, "note": note}
+    if neutral_gate:
+        refit["neutral_gate"] = True
+    if augment:
+        refit["augment_rows"] = head_info["augment_rows"]
+    config.setdefault("head_refits", []).append(refit)
     meta["dev_scores"] = head_info["dev"]
     meta["head"] = {k: v for k, v in head_info.items() if k != "dev"}
     write_meta(out_dir, {k: v for k, v in meta.items() if k != "format_version"})

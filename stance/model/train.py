@@ -469,7 +469,9 @@ def check_augment(kinds: Iterable[str]) -> tuple[str, ...]:
     return kinds
 
 
-def _augment(rows: pd.DataFrame, kinds: tuple[str, ...], seed: int) -> dict[str, pd.DataFrame]:
+def _augment(
+    rows: pd.DataFrame, kinds: tuple[str, ...], seed: int, *, report_per_label: int = 3
+) -> dict[str, pd.DataFrame]:
     """Extra training rows per augmentation kind (see :func:`train_frame`)."""
     from stance.model import augment
 
@@ -479,7 +481,7 @@ def _augment(rows: pd.DataFrame, kinds: tuple[str, ...], seed: int) -> dict[str,
         ),
         "antonym": lambda: augment.antonym_augment(rows, seed=seed),
         "off_topic": lambda: augment.off_topic_augment(rows, seed=seed),
-        "report": lambda: augment.report_augment(rows, seed=seed),
+        "report": lambda: augment.report_augment(rows, seed=seed, per_label=report_per_label),
     }
     return {kind: makers[kind]() for kind in check_augment(kinds)}
 
@@ -521,6 +523,91 @@ def _mean(record: dict[str, Any]) -> float:
     return record["dev"]["mean"]
 
 
+#: Report rows per label and target for the head (:func:`head_rows`): every template once.
+HEAD_REPORT_PER_LABEL = 4
+
+
+def head_rows(
+    frame: pd.DataFrame, *, seed: int, train_cap: int, augment: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The head's training rows: up to ``train_cap`` train rows of ``frame`` plus ``augment`` rows.
+
+    Augmentation rows (:data:`AUGMENTATIONS`, seeded with ``seed``; report rows
+    :data:`HEAD_REPORT_PER_LABEL` per label) are made from all train rows of ``frame`` and
+    appended after the train rows. Returns the rows and the count added per augmentation.
+    """
+    import pandas as pd
+
+    train_rows = frame[frame["split"] == "train"]
+    rows = _subsample(train_rows, train_cap, seed + 1)
+    extra = _augment(
+        train_rows, check_augment(augment), seed, report_per_label=HEAD_REPORT_PER_LABEL
+    )
+    rows = pd.concat([rows, *extra.values()], ignore_index=True)
+    return rows, {kind: len(part) for kind, part in extra.items()}
+
+
+def select_head(
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_dev: np.ndarray,
+    dev_rows: pd.DataFrame,
+    *,
+    grid: tuple[float, ...] = (0.1, 1.0, 10.0),
+    sample_weight: np.ndarray | None = None,
+    gate_only: np.ndarray | None = None,
+    neutral_gate: bool = False,
+) -> tuple[Any, dict[str, float], dict[str, float]]:
+    """Fit heads over ``grid``, keep the best mean dev macro-F1, calibrate it on dev.
+
+    ``C`` is chosen first on the rows outside ``gate_only``; with ``neutral_gate``, the
+    neutral gate's ``gate_C`` is then chosen with that ``C`` (the gate also learns from the
+    ``gate_only`` rows; without a gate those rows train the head like any other).
+
+    Returns the calibrated :class:`~stance.model.head.StanceClassifier`, its dev scores and
+    the chosen ``{"C": ..., "gate_C": ...}``.
+    """
+    import numpy as np
+
+    from stance.model.head import StanceClassifier
+
+    if neutral_gate:
+        main = np.ones(len(y_train), bool) if gate_only is None else ~np.asarray(gate_only, bool)
+    else:
+        main, gate_only = np.ones(len(y_train), bool), None
+    w = None if sample_weight is None else np.asarray(sample_weight)[main]
+
+    def best_of(candidates: list[tuple[dict, StanceClassifier]]):
+        best = None
+        for chosen, head in candidates:
+            scores = dev_scores(dev_rows, head.predict_proba(x_dev))
+            if best is None or scores["mean"] > best[1]["mean"]:
+                best = (head, scores, chosen)
+        return best
+
+    head, scores, chosen = best_of(
+        [
+            ({"C": c}, StanceClassifier(C=c, max_iter=2000).fit(x_train[main], y_train[main], w))
+            for c in grid
+        ]
+    )
+    if neutral_gate:
+        c = chosen["C"]
+        head, scores, chosen = best_of(
+            [
+                (
+                    {"C": c, "gate_C": g},
+                    StanceClassifier(C=c, max_iter=2000, gate_class="neutral", gate_C=g).fit(
+                        x_train, y_train, sample_weight, gate_only=gate_only
+                    ),
+                )
+                for g in grid
+            ]
+        )
+    head.calibrate(x_dev, dev_rows["label"].to_numpy())
+    return head, scores, chosen
+
+
 def fit_head(
     frame: pd.DataFrame,
     out_dir: Path,
@@ -532,15 +619,19 @@ def fit_head(
     dev_rows: pd.DataFrame,
     max_length: int,
     grid: tuple[float, ...] = (0.1, 1.0, 10.0),
+    augment: tuple[str, ...] = (),
+    neutral_gate: bool = False,
 ) -> dict[str, Any]:
     """Embed train/dev pairs with the merged encoder and fit + calibrate the head.
 
-    ``C`` is chosen by mean dev macro-F1; the temperature by dev log-likelihood.
-    Writes ``head.json`` into ``out_dir``.
+    ``C`` (and with ``neutral_gate`` the gate's ``gate_C``) is chosen by mean dev macro-F1,
+    the temperatures by dev log-likelihood (:func:`select_head`). ``augment`` adds rows to the
+    head's training rows only (:func:`head_rows`): with ``neutral_gate`` they train the
+    neutral gate alone. The dev rows stay as they are. Writes ``head.json`` into ``out_dir``.
     """
+    import numpy as np
     import torch
 
-    from stance.model.head import StanceClassifier
     from stance.model.lora import load_lora
 
     tokenizer, model = load_transformer(base_dir, device=device)
@@ -549,7 +640,8 @@ def fit_head(
     if device.startswith("cuda"):
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
-    rows = _subsample(frame[frame["split"] == "train"], train_cap, seed + 1)
+    rows, counts = head_rows(frame, seed=seed, train_cap=train_cap, augment=augment)
+    added = np.arange(len(rows)) >= len(rows) - sum(counts.values())
 
     def embed(part: pd.DataFrame):
         return encode_pairs(
@@ -563,13 +655,19 @@ def fit_head(
         )
 
     x_train, x_dev = embed(rows), embed(dev_rows)
-    best = None
-    for c in grid:
-        head = StanceClassifier(C=c, max_iter=2000).fit(x_train, rows["label"].to_numpy())
-        scores = dev_scores(dev_rows, head.predict_proba(x_dev))
-        if best is None or scores["mean"] > best[1]["mean"]:
-            best = (head, scores, c)
-    head, scores, c = best
-    head.calibrate(x_dev, dev_rows["label"].to_numpy())
+    head, scores, chosen = select_head(
+        x_train,
+        rows["label"].to_numpy(),
+        x_dev,
+        dev_rows,
+        grid=grid,
+        gate_only=added,
+        neutral_gate=neutral_gate,
+    )
     (out_dir / "head.json").write_text(json.dumps(head.to_dict()) + "\n")
-    return {"dev": scores, "C": c, "temperature": head.temperature_, "train_rows": len(rows)}
+    info = {"dev": scores, **chosen, "temperature": head.temperature_, "train_rows": len(rows)}
+    if neutral_gate:
+        info["gate_temperature"] = head.gate_temperature_
+    if counts:
+        info["augment_rows"] = counts
+    return info
