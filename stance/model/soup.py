@@ -234,7 +234,7 @@ def refit_head(
     """Copy an artifact with its head refitted on the train/dev splits in ``data_dir``.
 
     See :func:`refit_head_frame`. The packaged artifact is the session-5 soup refitted this way
-    at 256 tokens.
+    at 256 tokens (session 6), then with ``neutral_gate=True, augment=("report",)`` (session 7).
 
     Raises:
         stance.errors.ModelMismatchError: ``model_dir`` was trained on another base encoder.
