@@ -127,10 +127,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def _gated(self) -> bool:
         return hasattr(self, "gate_coef_")
 
-    def _logits(self, X: Any) -> np.ndarray:
+    def _logits(self, X: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        """Multinomial logits and gate logits (None without a gate), X validated once."""
         check_is_fitted(self, ("coef_", "intercept_", "temperature_"))
         X = _validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.coef_.T + self.intercept_
+        gate = X @ self.gate_coef_ + self.gate_intercept_ if self._gated else None
+        return X @ self.coef_.T + self.intercept_, gate
 
     @staticmethod
     def _proba(logits: np.ndarray, temperature: float) -> np.ndarray:
@@ -139,10 +141,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.column_stack([1.0 - p, p])
         return _softmax(z)
-
-    def _gate_logits(self, X: Any) -> np.ndarray:
-        X = _validate_data(self, X, dtype=np.float64, reset=False)
-        return X @ self.gate_coef_ + self.gate_intercept_
 
     def _gated_proba(self, proba: np.ndarray, gate: np.ndarray) -> np.ndarray:
         """Gate probability for the gate class; the rest shared as the multinomial part says."""
@@ -158,15 +156,16 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """
         if self._gated:
             return np.log(np.clip(self.predict_proba(X), 1e-300, None))
-        z = self._logits(X) / self.temperature_
+        z = self._logits(X)[0] / self.temperature_
         return z[:, 0] if z.shape[1] == 1 else z
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities, columns in the order of ``classes_``."""
-        proba = self._proba(self._logits(X), self.temperature_)
-        if not self._gated:
+        logits, gate = self._logits(X)
+        proba = self._proba(logits, self.temperature_)
+        if gate is None:
             return proba
-        return self._gated_proba(proba, _sigmoid(self._gate_logits(X) / self.gate_temperature_))
+        return self._gated_proba(proba, _sigmoid(gate / self.gate_temperature_))
 
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class per row."""
@@ -181,7 +180,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """
         from scipy.optimize import minimize_scalar
 
-        logits = self._logits(X)
+        logits, gate = self._logits(X)
         y = np.asarray(y)
         index = np.searchsorted(self.classes_, y)
         if np.any(index >= len(self.classes_)) or np.any(self.classes_[index] != y):
@@ -193,12 +192,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
         result = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
         self.temperature_ = float(np.exp(result.x))
-        if self._gated:
-            z = self._gate_logits(X)
+        if gate is not None:
             sign = np.where(y == self.gate_class, 1.0, -1.0)
 
             def gate_nll(log_t: float) -> float:
-                return float(np.mean(np.logaddexp(0.0, -sign * z / np.exp(log_t))))
+                return float(np.mean(np.logaddexp(0.0, -sign * gate / np.exp(log_t))))
 
             result = minimize_scalar(gate_nll, bounds=(-3.0, 3.0), method="bounded")
             self.gate_temperature_ = float(np.exp(result.x))
