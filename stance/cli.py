@@ -123,6 +123,23 @@ def train(
     group_by_length: Annotated[
         bool, typer.Option(help="Batch pairs of similar length: same data, less padding.")
     ] = False,
+    balance: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Dataset sampling exponent: 1 sees every pair once per epoch; 0.5 draws "
+            "each dataset in proportion to the square root of its size.",
+        ),
+    ] = 1.0,
+    micro_batch: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Rows per encoder pass (gradients summed over a batch's slices): less memory, "
+            "same loss. 16 keeps a 256-token R-Drop run under 6 GB on a CPU.",
+        ),
+    ] = None,
 ) -> None:
     """Fine-tune the stance encoder (LoRA) and fit the scikit-learn head."""
     from stance.model.train import train as train_model
@@ -139,6 +156,8 @@ def train(
         augment=kinds,
         max_length=max_length,
         group_by_length=group_by_length,
+        balance=balance,
+        micro_batch=micro_batch,
     )
     typer.echo(json.dumps(info, indent=2, default=str))
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import collections
+
 import numpy as np
 import pandas as pd
+import pytest
 
 from stance.model.augment import (
     antonym_augment,
@@ -180,3 +183,24 @@ def test_length_batches_cover_every_row_once_with_similar_lengths():
     assert padded < 0.7 * random_padded
     assert batches != length_batches(lengths, 16, seed=4, pool=10)  # reshuffled every epoch
     assert batches == length_batches(lengths, 16, seed=3, pool=10)
+
+
+def test_balanced_epoch_shares_follow_dataset_size_to_the_power():
+    from stance.model.train import balanced_indices
+
+    groups = np.array(["argq"] * 900 + ["procon"] * 100)
+    drawn = balanced_indices(groups, 0.5, seed=1)
+    assert len(drawn) == len(groups)  # an epoch keeps its number of pairs
+    counts = collections.Counter(groups[drawn])
+    assert counts == {"argq": 750, "procon": 250}  # 30:10 = sqrt(900):sqrt(100)
+    argq = drawn[groups[drawn] == "argq"]
+    assert len(set(argq)) == 750  # subsampled without replacement
+    procon = collections.Counter(drawn[groups[drawn] == "procon"])
+    assert sorted(set(procon.values())) == [2, 3]  # every row twice, 50 of them a third time
+    assert sum(v == 3 for v in procon.values()) == 50
+    assert sorted(balanced_indices(groups, 1.0, seed=1)) == list(range(1000))
+    uniform = collections.Counter(groups[balanced_indices(groups, 0.0, seed=1)])
+    assert uniform == {"argq": 500, "procon": 500}
+    assert not np.array_equal(drawn, balanced_indices(groups, 0.5, seed=2))  # redrawn per epoch
+    with pytest.raises(ValueError, match="balance must be between 0 and 1"):
+        balanced_indices(groups, 1.5, seed=1)

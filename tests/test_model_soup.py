@@ -189,3 +189,12 @@ def test_refit_head_cli_names_the_valid_head_augmentations(tmp_path):
     assert result.exit_code == 2
     assert "unknown augmentation ['rot13']" in result.output
     assert "report" in result.output
+
+
+def test_train_cli_refuses_a_balance_outside_zero_to_one(tmp_path):
+    args = ["train", "--data", str(tmp_path), "--out", str(tmp_path / "o"), "--balance", "1.5"]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "Invalid value for '--balance'" in result.output
+    assert "less than or equal to 1" in result.output
+    assert not (tmp_path / "o").exists()

@@ -24,21 +24,24 @@ def frame():
 
 
 def _train(frame, out, **kwargs):
+    options = {
+        "epochs": 2,
+        "device": "cpu",
+        "rank": 4,
+        "alpha": 8,
+        "max_length": 48,
+        "group_by_length": True,
+        "augment": ("report",),
+        "progress": False,
+        **kwargs,
+    }
     return train_frame(
         frame,
         out,
         base_dir=base_model_path(),
         base_hash=base_model_hash(),
         data_info={"datasets": ["contrast"]},
-        epochs=2,
-        device="cpu",
-        rank=4,
-        alpha=8,
-        max_length=48,
-        group_by_length=True,
-        augment=("report",),
-        progress=False,
-        **kwargs,
+        **options,
     )
 
 
@@ -63,6 +66,7 @@ def test_training_is_seeded_resumable_and_loads(tmp_path, frame):
     meta = json.loads((tmp_path / "a" / "meta.json").read_text())
     config = meta["training_config"]
     assert config["max_length"] == 48 and config["group_by_length"] is True
+    assert config["dataset_balance"] == 1.0  # every pair once per epoch unless asked
     assert config["augmentation_rows"]["report"] > 0
     model = StanceModel.load(tmp_path / "a", backend="torch")
     assert model.embedder.max_length == 48
@@ -73,3 +77,18 @@ def test_training_is_seeded_resumable_and_loads(tmp_path, frame):
     _train(frame, tmp_path / "c", seed=14)
     other = load_file(str(tmp_path / "c" / "lora.safetensors"))
     assert any(not (weights[k] == other[k]).all() for k in weights)
+
+
+def test_micro_batches_train_the_same_recipe_in_slices(tmp_path, frame):
+    with pytest.raises(ValueError, match="micro_batch must be a positive number of rows"):
+        _train(frame, tmp_path / "bad", micro_batch=0)
+    assert not (tmp_path / "bad").exists()  # refused before anything is written
+
+    summary = _train(frame, tmp_path / "m", micro_batch=5, rdrop=1.0, epochs=1, batch_size=16)
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text())
+    assert meta["training_config"]["micro_batch"] == 5
+    assert meta["training_config"]["batch_size"] == 16  # the optimiser step still sees 16 rows
+    assert len(summary["history"]) == 1 and summary["dev"]["mean"] > 0
+    model = StanceModel.load(tmp_path / "m", backend="torch")
+    proba = model.predict_proba(["The minister pledged to ban whaling."], ["We should ban whaling"])
+    assert abs(proba.sum() - 1) < 1e-6

@@ -66,6 +66,25 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "g256_antonym_report": {**_G256, "augment": ["antonym", "report"]},
     "g256_rdrop_s31": {**_G256, "rdrop": 1.0, "seed": 31},
     "g256_rdrop_report_s31": {**_G256, "rdrop": 1.0, "augment": ["report"], "seed": 31},
+    # session 8: dataset balance (each dataset drawn as its size ** 0.5: ArgQ 44% -> 32% of an
+    # epoch, Procon20 9% -> 14%, Emergent 4% -> 10%) and R-Drop with antonym rows at 256
+    "g256_rdrop_antonym": {**_G256, "rdrop": 1.0, "augment": ["antonym"]},
+    "g256_rdrop_b5": {**_G256, "rdrop": 1.0, "balance": 0.5},
+    "g256_rdrop_b5_s31": {**_G256, "rdrop": 1.0, "balance": 0.5, "seed": 31},
+    "g256_antonym_b5": {**_G256, "augment": ["antonym"], "balance": 0.5},
+    "g256_rdrop_antonym_b5": {**_G256, "rdrop": 1.0, "augment": ["antonym"], "balance": 0.5},
+    "g256_rdrop_b3": {**_G256, "rdrop": 1.0, "balance": 0.3},
+    "g256_rdrop_b5_e4": {**_G256, "rdrop": 1.0, "balance": 0.5, "epochs": 4},
+    # second job: more seeds of the first job's best, souped with it (--prior)
+    "g256_rdrop_b5_e4_s31": {**_G256, "rdrop": 1.0, "balance": 0.5, "epochs": 4, "seed": 31},
+    "g256_rdrop_antonym_b5_e4": {
+        **_G256,
+        "rdrop": 1.0,
+        "augment": ["antonym"],
+        "balance": 0.5,
+        "epochs": 4,
+    },
+    "g256_rdrop_b5_e4_s47": {**_G256, "rdrop": 1.0, "balance": 0.5, "epochs": 4, "seed": 47},
 }
 SOUP_SIZES = (2, 3)
 DEVCHECK_ROWS = 60  # per dataset
@@ -179,6 +198,7 @@ def worker(
         rdrop=config.get("rdrop", 0.0),
         max_length=config.get("max_length", DEFAULT_MAX_LENGTH),
         group_by_length=config.get("group_by_length", False),
+        balance=config.get("balance", 1.0),
         batch_size=64,
         deadline=time.monotonic() + (deadline - time.time()),
         progress=False,
