@@ -87,6 +87,27 @@ def test_gate_learns_neutral_from_gate_only_rows_and_keeps_favor_against():
     np.testing.assert_array_equal(gated.decision_function(X).argmax(1), proba.argmax(1))
 
 
+def test_gate_calibration_matches_the_neutral_share_of_the_chosen_rows():
+    X, y = _blobs(5)
+    head = StanceClassifier(C=100.0, gate_class="neutral", gate_C=100.0).fit(X, y)
+    # held-out rows where neutral is rarer than in training, plus rows of a favor/against-only
+    # source that the gate should not be calibrated on
+    rng = np.random.default_rng(9)
+    held = np.concatenate([np.flatnonzero(y == "neutral")[:8], np.flatnonzero(y != "neutral")])
+    X_cal, y_cal = X[held] + rng.normal(size=(len(held), 8)), y[held]
+    three_way = np.arange(len(held)) < 48  # 8 neutral + 40 against
+    head.calibrate(X_cal, y_cal, gate_rows=three_way)
+    p_neutral = head.predict_proba(X_cal)[:, list(head.classes_).index("neutral")]
+    # Platt scaling with a bias: the mean gate probability equals the neutral share there
+    assert p_neutral[three_way].mean() == pytest.approx(8 / 48, abs=1e-3)
+    assert head.gate_temperature_ > 0
+    with pytest.raises(ValueError, match="gate_rows must be a boolean mask"):
+        head.calibrate(X_cal, y_cal, gate_rows=np.zeros(len(held), bool))
+    plain = StanceClassifier(C=1.0).fit(X, y)
+    with pytest.raises(ValueError, match="gate_rows needs a head with a gate"):
+        plain.calibrate(X_cal, y_cal, gate_rows=three_way)
+
+
 def test_gated_head_calibrates_both_parts_and_round_trips():
     X, y, extra, _ = _with_non_answers(4)
     head = StanceClassifier(C=100.0, gate_class="neutral", gate_C=100.0).fit(X, y)

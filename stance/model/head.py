@@ -172,13 +172,16 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
-    def calibrate(self, X: Any, y: Any) -> StanceClassifier:
+    def calibrate(self, X: Any, y: Any, *, gate_rows: Any = None) -> StanceClassifier:
         """Fit ``temperature_`` (and the gate's) on held-out rows (minimum negative log-likelihood).
 
-        The multinomial temperature is fitted on all rows and classes, the gate's on whether
-        each row is of the gate class.
+        The multinomial temperature is fitted on all rows and classes. The gate gets Platt
+        scaling on whether each row is of the gate class: a temperature and a bias (folded into
+        ``gate_intercept_``), fitted on ``gate_rows`` (a boolean mask; default all rows), e.g.
+        only the rows of datasets whose labels include the gate class. Gate rows of a single
+        class fit the temperature alone.
         """
-        from scipy.optimize import minimize_scalar
+        from scipy.optimize import minimize, minimize_scalar
 
         logits, gate = self._logits(X)
         y = np.asarray(y)
@@ -192,14 +195,29 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
         result = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
         self.temperature_ = float(np.exp(result.x))
-        if gate is not None:
-            sign = np.where(y == self.gate_class, 1.0, -1.0)
+        if gate is None:
+            if gate_rows is not None:
+                raise ValueError("gate_rows needs a head with a gate (gate_class set)")
+            return self
+        rows = np.ones(len(y), bool) if gate_rows is None else np.asarray(gate_rows, bool)
+        if rows.shape != y.shape or not rows.any():
+            raise ValueError("gate_rows must be a boolean mask of the rows, selecting some")
+        sign, g = np.where(y[rows] == self.gate_class, 1.0, -1.0), gate[rows]
 
-            def gate_nll(log_t: float) -> float:
-                return float(np.mean(np.logaddexp(0.0, -sign * gate / np.exp(log_t))))
+        def gate_nll(params: np.ndarray) -> float:
+            log_t, bias = params
+            return float(np.mean(np.logaddexp(0.0, -sign * (g / np.exp(log_t) + bias))))
 
-            result = minimize_scalar(gate_nll, bounds=(-3.0, 3.0), method="bounded")
-            self.gate_temperature_ = float(np.exp(result.x))
+        if abs(sign.sum()) == len(sign):  # one class only: no bias to learn
+            result = minimize_scalar(
+                lambda t: gate_nll(np.array([t, 0.0])), bounds=(-3.0, 3.0), method="bounded"
+            )
+            log_t, bias = float(result.x), 0.0
+        else:
+            result = minimize(gate_nll, np.zeros(2), bounds=[(-3.0, 3.0), (-10.0, 10.0)])
+            log_t, bias = (float(v) for v in result.x)
+        self.gate_temperature_ = float(np.exp(log_t))
+        self.gate_intercept_ = float(self.gate_intercept_ + bias * self.gate_temperature_)
         return self
 
     def adapted(

@@ -633,6 +633,10 @@ def select_head(
     neutral gate's ``gate_C`` is then chosen with that ``C`` (the gate also learns from the
     ``gate_only`` rows; without a gate those rows train the head like any other).
 
+    The softmax temperature is fitted on all dev rows; the gate's temperature and bias on the
+    dev rows of the three-way datasets (where neutral is a possible label; all rows if those
+    hold one class only).
+
     Returns the calibrated :class:`~stance.model.head.StanceClassifier`, its dev scores and
     the chosen ``{"C": ..., "gate_C": ...}``.
     """
@@ -673,7 +677,13 @@ def select_head(
                 for g in grid
             ]
         )
-    head.calibrate(x_dev, dev_rows["label"].to_numpy())
+    labels = dev_rows["label"].to_numpy()
+    gate_rows = None
+    if neutral_gate:  # the gate is calibrated where neutral is a possible label
+        three_way = ~dev_rows["dataset"].isin(BINARY_DATASETS).to_numpy()
+        if len(set(labels[three_way] == "neutral")) == 2:
+            gate_rows = three_way
+    head.calibrate(x_dev, labels, gate_rows=gate_rows)
     return head, scores, chosen
 
 
