@@ -366,17 +366,12 @@ def train_frame(
         running = 0.0
         for step, index in enumerate(bar):
             optimizer.zero_grad(set_to_none=True)
-            if micro_batch is None or len(index) <= micro_batch:
-                loss = batch_loss(index)
-                loss.backward()
-                value = loss.item()
-            else:  # same loss, gradients accumulated over slices of the batch
-                value = 0.0
-                for start in range(0, len(index), micro_batch):
-                    chunk = index[start : start + micro_batch]
-                    part = batch_loss(chunk) * (len(chunk) / len(index))
-                    part.backward()
-                    value += part.item()
+            value = 0.0  # the batch's loss; its gradients are summed over slices of it
+            for start in range(0, len(index), micro_batch or len(index)):
+                chunk = index[start : start + (micro_batch or len(index))]
+                part = batch_loss(chunk) * (len(chunk) / len(index))
+                part.backward()
+                value += part.item()
             torch.nn.utils.clip_grad_norm_(list(named.values()), 1.0)
             optimizer.step()
             scheduler.step()
