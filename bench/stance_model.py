@@ -2,6 +2,7 @@
 
     python bench/stance_model.py                 # onnx (default), torch, int8: fresh processes
     python bench/stance_model.py --backend int8  # one backend in this process
+    python bench/stance_model.py --backend onnx --model DIR  # another artifact (an ensemble)
 
 Texts are policy statements of at most 64 tokens (the contrast set's, repeated to --pairs).
 Targets: >= 150 pairs/s on 2 cores, <= 1.5 GB peak RSS. The onnx and int8 runs also report how
@@ -29,8 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CONTRAST = ROOT / "fixtures" / "contrast" / "contrast_set.csv"
 
 
-def measure(backend: str, n_pairs: int, repeats: int) -> dict:
-    """Score ``n_pairs`` pairs ``repeats`` times with one backend; return the figures."""
+def measure(backend: str, n_pairs: int, repeats: int, model_dir: str | None = None) -> dict:
+    """Score ``n_pairs`` pairs ``repeats`` times with one backend; return the figures.
+
+    ``model_dir``: an artifact folder (None: the packaged model), e.g. an encoder ensemble.
+    """
     import numpy as np
     import pandas as pd
 
@@ -42,7 +46,7 @@ def measure(backend: str, n_pairs: int, repeats: int) -> dict:
     targets = (pairs["target"].tolist() * reps)[:n_pairs]
     from stance.model.encoder import cpu_threads, tokenize_pairs
 
-    model = StanceModel.load(backend=backend)
+    model = StanceModel.load(model_dir, backend=backend)
     model.predict_proba(texts[:64], targets[:64])  # warm-up (loads the encoder)
     tokenizer = model.embedder._encoder()[0]
     ids, _ = tokenize_pairs(tokenizer, targets, texts, max_length=model.embedder.max_length)
@@ -54,6 +58,7 @@ def measure(backend: str, n_pairs: int, repeats: int) -> dict:
         timings.append(time.perf_counter() - start)
     best = min(timings)
     figures = {
+        "model": model.identity["model_name"],
         "backend": backend,
         "threads": cpu_threads(),
         "cpu_count": os.cpu_count(),
@@ -66,7 +71,7 @@ def measure(backend: str, n_pairs: int, repeats: int) -> dict:
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     if backend != "torch":
-        ref = StanceModel.load(backend="torch")
+        ref = StanceModel.load(model_dir, backend="torch")
         uniq = pairs.drop_duplicates(["text", "target"])
         a = model.embed(uniq["text"], uniq["target"])
         b = ref.embed(uniq["text"], uniq["target"])
@@ -94,13 +99,16 @@ def main() -> None:
     parser.add_argument("--backend", choices=["onnx", "torch", "int8"], default=None)
     parser.add_argument("--pairs", type=int, default=1024)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--model", default=None, help="artifact folder (default: packaged)")
     args = parser.parse_args()
     if args.backend:
-        print(json.dumps(measure(args.backend, args.pairs, args.repeats)), flush=True)
+        figures = measure(args.backend, args.pairs, args.repeats, args.model)
+        print(json.dumps(figures), flush=True)
         return
     for backend in ("onnx", "torch", "int8"):
         cmd = [sys.executable, __file__, "--backend", backend, "--pairs", str(args.pairs)]
         cmd += ["--repeats", str(args.repeats)]
+        cmd += ["--model", args.model] if args.model else []
         subprocess.run(cmd, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
 
 

@@ -180,6 +180,43 @@ def soup(
     typer.echo(json.dumps(info, indent=2, default=str))
 
 
+@app.command()
+def ensemble(
+    runs: Annotated[
+        list[Path], typer.Argument(help="Artifact folders (stance train or stance soup).")
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for the ensemble artifact.")],
+    max_length: Annotated[
+        int | None, typer.Option(help="Read pairs of up to this many tokens (default: longest).")
+    ] = None,
+    head_augment: Annotated[
+        list[str] | None,
+        typer.Option(help="Extra head training rows (repeatable), e.g. report."),
+    ] = None,
+    neutral_gate: Annotated[
+        bool,
+        typer.Option(help="Decide neutral with a separate gate; augment rows train only it."),
+    ] = False,
+    data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")] = Path(
+        "../shared/datasets"
+    ),
+) -> None:
+    """Keep several tuned encoders side by side and average their heads' probabilities."""
+    from stance.model.ensemble import ensemble as build
+
+    for run in runs:
+        if not (run / "lora.safetensors").is_file():
+            raise typer.BadParameter(f"{run}: no lora.safetensors; pass artifact folders")
+    augment = _augment_kinds(head_augment, "--head-augment")
+    try:
+        info = build(
+            runs, out, data, max_length=max_length, augment=augment, neutral_gate=neutral_gate
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(json.dumps(info, indent=2, default=str))
+
+
 @app.command("refit-head")
 def refit_head(
     model: Annotated[Path, typer.Argument(help="Artifact folder (stance train or stance soup).")],

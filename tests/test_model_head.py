@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from stance.model.head import StanceClassifier
+from stance.model.head import AveragedHead, StanceClassifier, head_from_dict
 
 
-@parametrize_with_checks([StanceClassifier()])
+@parametrize_with_checks([StanceClassifier(), AveragedHead()])
 def test_sklearn_contract(estimator, check):
     check(estimator)
 
@@ -144,3 +144,36 @@ def test_gate_needs_a_gate_class_of_three_or_more():
     two = y != "neutral"
     with pytest.raises(ValueError, match="three or more"):
         StanceClassifier(gate_class="neutral").fit(X[two], y[two])
+
+
+def test_averaged_head_averages_its_members_on_their_own_columns():
+    X, y = _blobs()
+    other = X[:, ::-1] + 0.5
+    heads = [
+        StanceClassifier(C=c).fit(x, y).calibrate(x[::2], y[::2])
+        for c, x in ((0.5, X), (2.0, other))
+    ]
+    both = np.hstack([X, other])
+    head = AveragedHead.from_heads(heads)
+    expected = (heads[0].predict_proba(X) + heads[1].predict_proba(other)) / 2
+    np.testing.assert_allclose(head.predict_proba(both), expected)
+    assert head.n_features_in_ == 16
+    again = head_from_dict(json.loads(json.dumps(head.to_dict())))
+    assert isinstance(again, AveragedHead)
+    np.testing.assert_array_equal(again.predict_proba(both), head.predict_proba(both))
+    assert isinstance(head_from_dict(heads[0].to_dict()), StanceClassifier)
+    with pytest.raises(ValueError, match="16 features"):
+        head.predict_proba(X)  # one member's columns alone are refused
+
+
+def test_averaged_head_adapts_every_member():
+    X, y = _blobs()
+    head = AveragedHead.from_heads([StanceClassifier().fit(X, y), StanceClassifier().fit(X, y)])
+    both = np.hstack([X, X])
+    flipped = np.where(y == "favor", "against", np.where(y == "against", "favor", y))
+    adapted = head.adapted(both[:12], flipped[:12], strength=0.01)
+    for old, new in zip(head.heads_, adapted.heads_, strict=True):
+        assert not np.allclose(old.coef_, new.coef_)
+    np.testing.assert_array_equal(
+        head.predict_proba(both), AveragedHead.from_heads(head.heads_).predict_proba(both)
+    )

@@ -6,6 +6,10 @@ A folder with three files (no pickle):
 * ``head.json``: the :class:`~stance.model.head.StanceClassifier`.
 * ``meta.json``: format version, base encoder name + weights sha256, training data
   (dataset names, file sha256s, row counts), code version, training config, dev scores.
+
+An encoder ensemble (:mod:`stance.model.ensemble`) holds one LoRA file per member
+(``lora.safetensors``, ``lora.1.safetensors``, ...), listed in order under ``encoders`` in
+``meta.json``; its ``head.json`` is an :class:`~stance.model.head.AveragedHead`.
 """
 
 from __future__ import annotations
@@ -26,10 +30,17 @@ def default_artifact_dir() -> Path:
     return Path(__file__).resolve().parent / "artifact"
 
 
+def encoder_files(meta: dict[str, Any]) -> tuple[str, ...]:
+    """The LoRA files of an artifact, in embedding order (one unless it is an ensemble)."""
+    return tuple(meta.get("encoders") or ("lora.safetensors",))
+
+
 def artifact_sha256(path: Path) -> str:
     """sha256 over the artifact's weight and head files (identity for run reports)."""
+    meta_file = path / "meta.json"
+    meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
     digest = hashlib.sha256()
-    for name in ("lora.safetensors", "head.json"):
+    for name in (*encoder_files(meta), "head.json"):
         digest.update(hashlib.sha256((path / name).read_bytes()).digest())
     return digest.hexdigest()
 
@@ -69,6 +80,12 @@ def read_meta(path: Path, *, base_hash: str | None = None) -> dict[str, Any]:
             f"{meta_file}: artifact format {meta.get('format_version')!r}, this code reads "
             f"format {FORMAT_VERSION}; retrain with `stance train` or install the policy-stance "
             "version that wrote it"
+        )
+    missing = [name for name in encoder_files(meta) if not (path / name).is_file()]
+    if missing:
+        raise ModelMismatchError(
+            f"{meta_file}: lists encoder files that are missing ({', '.join(missing)}); "
+            "copy the whole artifact folder or rebuild it with `stance ensemble`"
         )
     trained_on = meta.get("base_model", {}).get("sha256")
     if base_hash is not None and trained_on != base_hash:

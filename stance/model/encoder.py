@@ -207,18 +207,21 @@ def encode_pairs(
     """Mean-pooled embeddings of ``[CLS] target [SEP] text [SEP]`` pairs, in input order.
 
     ``model`` is a torch encoder (``transformers.AutoModel``) or an
-    :class:`~stance.model.onnx_encoder.OnnxPairEncoder`. All pairs are tokenised in one call,
-    sorted by token count and batched with padding to each batch's longest pair (little
-    padding), then put back in input order.
+    :class:`~stance.model.onnx_encoder.OnnxPairEncoder`, or a list of them sharing the
+    tokenizer (an encoder ensemble: their embeddings side by side, in list order). All pairs are
+    tokenised in one call, sorted by token count and batched with padding to each batch's
+    longest pair (little padding), then put back in input order.
     """
     import numpy as np
 
     targets, texts = [str(t) for t in targets], [str(t) for t in texts]
     if len(targets) != len(texts):
         raise ValueError(f"{len(targets)} targets for {len(texts)} texts; pass one per text")
-    onnx = hasattr(model, "embed_batch")
-    width = model.hidden_size if onnx else model.config.hidden_size
-    out = np.zeros((len(texts), width), dtype=np.float32)
+    models = list(model) if isinstance(model, list | tuple) else [model]
+    onnx = hasattr(models[0], "embed_batch")
+    widths = [m.hidden_size if onnx else m.config.hidden_size for m in models]
+    cols = np.cumsum([0, *widths])
+    out = np.zeros((len(texts), int(cols[-1])), dtype=np.float32)
     if not texts:
         return out
     ids, types = tokenize_pairs(tokenizer, targets, texts, max_length=max_length)
@@ -233,7 +236,8 @@ def encode_pairs(
         for start in batches:
             idx = order[start : start + batch_size]
             batch = pad_batch([ids[i] for i in idx], [types[i] for i in idx], pad_id=pad_id)
-            out[idx] = model.embed_batch(batch)
+            for k, member in enumerate(models):
+                out[idx, cols[k] : cols[k + 1]] = member.embed_batch(batch)
         return out
     torch = _torch()
     with torch.inference_mode():
@@ -241,8 +245,10 @@ def encode_pairs(
             idx = order[start : start + batch_size]
             batch = pad_batch([ids[i] for i in idx], [types[i] for i in idx], pad_id=pad_id)
             enc = {name: torch.from_numpy(array).to(device) for name, array in batch.items()}
-            hidden = model(**enc).last_hidden_state
-            out[idx] = mean_pool(hidden, enc["attention_mask"]).float().cpu().numpy()
+            for k, member in enumerate(models):
+                hidden = member(**enc).last_hidden_state
+                pooled = mean_pool(hidden, enc["attention_mask"]).float().cpu().numpy()
+                out[idx, cols[k] : cols[k + 1]] = pooled
     return out
 
 
@@ -277,6 +283,9 @@ class PairEmbedder(TransformerMixin, BaseEstimator):
             fp32 model, any torch device) or ``int8`` (the ONNX export with int8 weights; faster,
             less accurate).
         device: torch device (None: ``cpu``); ``onnx`` and ``int8`` run on the CPU only.
+        encoders: LoRA files in ``model_dir`` (None: ``("lora.safetensors",)``). With several,
+            an encoder ensemble: the embeddings of each are returned side by side, in this
+            order (:mod:`stance.model.ensemble`).
     """
 
     def __init__(
@@ -288,6 +297,7 @@ class PairEmbedder(TransformerMixin, BaseEstimator):
         max_length: int = DEFAULT_MAX_LENGTH,
         backend: str = DEFAULT_BACKEND,
         device: str | None = None,
+        encoders: tuple[str, ...] | None = None,
     ):
         self.model_dir = model_dir
         self.base_dir = base_dir
@@ -295,6 +305,7 @@ class PairEmbedder(TransformerMixin, BaseEstimator):
         self.max_length = max_length
         self.backend = backend
         self.device = device
+        self.encoders = encoders
 
     def fit(self, X: Any, y: Any = None) -> PairEmbedder:
         """No-op (the encoder is trained by :func:`stance.model.train.train`)."""
@@ -303,12 +314,16 @@ class PairEmbedder(TransformerMixin, BaseEstimator):
     def _encoder(self):
         from stance.model.artifact import default_artifact_dir
 
-        if self.model_dir == "base":
-            lora = None
-        else:
-            lora = str(Path(self.model_dir or default_artifact_dir()) / "lora.safetensors")
         base = str(self.base_dir or base_model_path())
-        return _tuned_encoder(base, lora, self.device or "cpu", self.backend)
+        device = self.device or "cpu"
+        if self.model_dir == "base":
+            return _tuned_encoder(base, None, device, self.backend)
+        folder = Path(self.model_dir or default_artifact_dir())
+        names = self.encoders or ("lora.safetensors",)
+        loaded = [_tuned_encoder(base, str(folder / n), device, self.backend) for n in names]
+        if len(loaded) == 1:
+            return loaded[0]
+        return loaded[0][0], [model for _, model in loaded]
 
     def transform(self, X: Any, *, progress: bool = False) -> np.ndarray:
         """Embed pairs given as a DataFrame (``target``, ``text``) or rows of [target, text]."""

@@ -308,3 +308,133 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             head.gate_intercept_ = float(data["gate"]["intercept_"])
             head.gate_temperature_ = float(data["gate"]["temperature_"])
         return head
+
+
+ENSEMBLE_FORMAT = "stance-ensemble-head/1"
+
+
+def _blocks(n_features: int, n_members: int) -> list[np.ndarray]:
+    """Column indices per member: equal consecutive blocks (every column for each member when
+    there are fewer columns than members)."""
+    if n_features < n_members:
+        return [np.arange(n_features)] * n_members
+    return np.array_split(np.arange(n_features), n_members)
+
+
+class AveragedHead(ClassifierMixin, BaseEstimator):
+    """Average of :class:`StanceClassifier` heads, each reading its own block of columns.
+
+    The head of an encoder ensemble (:mod:`stance.model.ensemble`): the ensemble's embedding is
+    its members' embeddings side by side, member ``i`` owns the ``i``-th block of
+    ``n_features / n_members`` columns, and the probabilities are the mean of the members'
+    calibrated probabilities. Members are usually fitted and calibrated one by one
+    (:meth:`from_heads`); :meth:`fit` fits them all with the same parameters.
+
+    Args:
+        n_members: Number of member heads (column blocks).
+        C, max_iter, class_weight, gate_class, gate_C: Passed to every member in :meth:`fit`.
+
+    Attributes:
+        heads_: The fitted member heads.
+        n_iter_: Most solver iterations a member took (set by :meth:`fit`).
+        classes_: Class labels (the same for every member).
+        n_features_in_: Width of the side-by-side embedding.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_members: int = 2,
+        C: float = 1.0,
+        max_iter: int = 1000,
+        class_weight: Any = None,
+        gate_class: Any = None,
+        gate_C: float = 1.0,
+    ):
+        self.n_members = n_members
+        self.C = C
+        self.max_iter = max_iter
+        self.class_weight = class_weight
+        self.gate_class = gate_class
+        self.gate_C = gate_C
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any) -> AveragedHead:
+        """Fit one :class:`StanceClassifier` per column block (``fit_params`` go to each)."""
+        X, y = _validate_data(self, X, y, dtype=np.float64)
+        if self.n_members < 1:
+            raise ValueError(f"n_members must be at least 1, got {self.n_members}")
+        params = {k: v for k, v in self.get_params().items() if k != "n_members"}
+        self.heads_ = [
+            StanceClassifier(**params).fit(X[:, cols], y, sample_weight, **fit_params)
+            for cols in _blocks(X.shape[1], self.n_members)
+        ]
+        self.classes_ = self.heads_[0].classes_
+        self.n_iter_ = np.max([h.n_iter_ for h in self.heads_])
+        return self
+
+    @classmethod
+    def from_heads(cls, heads: list[StanceClassifier]) -> AveragedHead:
+        """An averaged head over already fitted (and calibrated) heads of equal width."""
+        if not heads:
+            raise ValueError("an averaged head needs at least one member head")
+        widths = {int(h.n_features_in_) for h in heads}
+        classes = {tuple(np.asarray(h.classes_).tolist()) for h in heads}
+        if len(widths) != 1 or len(classes) != 1:
+            raise ValueError("member heads must share their width and classes")
+        head = cls(n_members=len(heads))
+        head.heads_ = list(heads)
+        head.classes_ = np.asarray(heads[0].classes_)
+        head.n_features_in_ = widths.pop() * len(heads)
+        return head
+
+    def _split(self, X: Any) -> list[np.ndarray]:
+        check_is_fitted(self, "heads_")
+        X = _validate_data(self, X, dtype=np.float64, reset=False)
+        return [X[:, cols] for cols in _blocks(X.shape[1], len(self.heads_))]
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Mean of the member heads' probabilities, columns in ``classes_`` order."""
+        parts = self._split(X)
+        return np.mean(
+            [h.predict_proba(x) for h, x in zip(self.heads_, parts, strict=True)], axis=0
+        )
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Most probable class per row."""
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Log of the averaged probabilities (the log-odds of the positive class for two)."""
+        logp = np.log(np.clip(self.predict_proba(X), 1e-300, None))
+        return logp[:, 1] - logp[:, 0] if logp.shape[1] == 2 else logp
+
+    def calibrate(self, X: Any, y: Any, *, gate_rows: Any = None) -> AveragedHead:
+        """Calibrate each member on its block (:meth:`StanceClassifier.calibrate`)."""
+        for head, x in zip(self.heads_, self._split(X), strict=True):
+            head.calibrate(x, y, gate_rows=gate_rows)
+        return self
+
+    def adapted(self, X: Any, y: Any, **kwargs: Any) -> AveragedHead:
+        """A copy with every member adapted on its block (:meth:`StanceClassifier.adapted`)."""
+        heads = [
+            h.adapted(x, y, **kwargs) for h, x in zip(self.heads_, self._split(X), strict=True)
+        ]
+        return self.from_heads(heads)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description: the member heads' :meth:`StanceClassifier.to_dict`."""
+        check_is_fitted(self, "heads_")
+        return {"format": ENSEMBLE_FORMAT, "heads": [h.to_dict() for h in self.heads_]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AveragedHead:
+        """Rebuild from :meth:`to_dict` output."""
+        return cls.from_heads([StanceClassifier.from_dict(h) for h in data["heads"]])
+
+
+def head_from_dict(data: dict[str, Any]) -> StanceClassifier | AveragedHead:
+    """The head a ``head.json`` describes: a :class:`StanceClassifier` or an :class:`AveragedHead`."""
+    if data.get("format") == ENSEMBLE_FORMAT:
+        return AveragedHead.from_dict(data)
+    return StanceClassifier.from_dict(data)

@@ -137,11 +137,14 @@ def soup_frame(
     import torch
 
     from stance.model.artifact import write_meta
+    from stance.model.ensemble import refuse_ensemble
     from stance.model.lora import combine_lora, load_lora, save_lora
 
     members = [Path(m) for m in members]
     if len(members) < 2:
         raise ValueError("a soup needs at least two trained artifacts")
+    for member in members:
+        refuse_ensemble(member, "a soup")
     metas = [json.loads((m / "meta.json").read_text()) for m in members]
     bases = {meta["base_model"]["sha256"] for meta in metas}
     if len(bases) != 1:
@@ -280,8 +283,10 @@ def refit_head_frame(
     import shutil
 
     from stance.model.artifact import write_meta
+    from stance.model.ensemble import refuse_ensemble
 
     model_dir, out_dir = Path(model_dir), Path(out_dir)
+    refuse_ensemble(model_dir, "refit-head (it refits one encoder's head)")
     meta = json.loads((model_dir / "meta.json").read_text())
     out_dir.mkdir(parents=True, exist_ok=True)
     if out_dir.resolve() != model_dir.resolve():

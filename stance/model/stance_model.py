@@ -9,9 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance.model import BACKENDS, DEFAULT_BACKEND
-from stance.model.artifact import artifact_sha256, default_artifact_dir, read_meta
+from stance.model.artifact import (
+    artifact_sha256,
+    default_artifact_dir,
+    encoder_files,
+    read_meta,
+)
 from stance.model.encoder import BASE_MODEL_NAME, PairEmbedder, base_model_hash, base_model_path
-from stance.model.head import StanceClassifier
+from stance.model.head import AveragedHead, StanceClassifier, head_from_dict
 
 if TYPE_CHECKING:
     import numpy as np
@@ -59,7 +64,14 @@ class StanceModel:
         meta: Contents of its ``meta.json``.
     """
 
-    def __init__(self, *, embedder: PairEmbedder, head: StanceClassifier, meta: dict, path: Path):
+    def __init__(
+        self,
+        *,
+        embedder: PairEmbedder,
+        head: StanceClassifier | AveragedHead,
+        meta: dict,
+        path: Path,
+    ):
         self.embedder = embedder
         self.head = head
         self.meta = meta
@@ -92,13 +104,14 @@ class StanceModel:
             raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
         folder = Path(path) if path is not None else default_artifact_dir()
         meta = read_meta(folder, base_hash=base_model_hash())
-        head = StanceClassifier.from_dict(json.loads((folder / "head.json").read_text()))
+        head = head_from_dict(json.loads((folder / "head.json").read_text()))
         embedder = PairEmbedder(
             model_dir=folder,
             base_dir=base_model_path(),
             batch_size=batch_size,
             max_length=meta["training_config"]["max_length"],
             backend=backend,
+            encoders=encoder_files(meta),
         )
         return cls(embedder=embedder, head=head, meta=meta, path=folder)
 

@@ -703,13 +703,49 @@ def fit_head(
     head's training rows only (:func:`head_rows`): with ``neutral_gate`` they train the
     neutral gate alone. The dev rows stay as they are. Writes ``head.json`` into ``out_dir``.
     """
+    head, info, _ = fit_encoder_head(
+        frame,
+        out_dir / "lora.safetensors",
+        base_dir=base_dir,
+        device=device,
+        seed=seed,
+        train_cap=train_cap,
+        dev_rows=dev_rows,
+        max_length=max_length,
+        grid=grid,
+        augment=augment,
+        neutral_gate=neutral_gate,
+    )
+    (out_dir / "head.json").write_text(json.dumps(head.to_dict()) + "\n")
+    return info
+
+
+def fit_encoder_head(
+    frame: pd.DataFrame,
+    lora_file: Path,
+    *,
+    base_dir: Path | str,
+    device: str,
+    seed: int,
+    train_cap: int,
+    dev_rows: pd.DataFrame,
+    max_length: int,
+    grid: tuple[float, ...] = (0.1, 1.0, 10.0),
+    augment: tuple[str, ...] = (),
+    neutral_gate: bool = False,
+) -> tuple[Any, dict[str, Any], np.ndarray]:
+    """:func:`fit_head` for the encoder of one LoRA file, without writing anything.
+
+    Returns the calibrated head, its summary (dev scores, ``C``, temperatures, row counts) and
+    the dev rows' embeddings.
+    """
     import numpy as np
     import torch
 
     from stance.model.lora import load_lora
 
     tokenizer, model = load_transformer(base_dir, device=device)
-    tensors, config = load_lora(out_dir / "lora.safetensors")
+    tensors, config = load_lora(Path(lora_file))
     merge_lora(model, tensors, scaling=config["scaling"])
     if device.startswith("cuda"):
         torch.backends.cuda.matmul.allow_tf32 = False
@@ -738,10 +774,9 @@ def fit_head(
         gate_only=added,
         neutral_gate=neutral_gate,
     )
-    (out_dir / "head.json").write_text(json.dumps(head.to_dict()) + "\n")
     info = {"dev": scores, **chosen, "temperature": head.temperature_, "train_rows": len(rows)}
     if neutral_gate:
         info["gate_temperature"] = head.gate_temperature_
     if counts:
         info["augment_rows"] = counts
-    return info
+    return head, info, x_dev

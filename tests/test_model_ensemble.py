@@ -1,0 +1,118 @@
+"""Encoder ensembles: several tuned encoders read each pair; their heads' probabilities average."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from stance.cli import app
+from stance.errors import ModelMismatchError
+from stance.model import StanceModel
+from stance.model.artifact import artifact_sha256, default_artifact_dir, read_meta
+from stance.model.encoder import PairEmbedder, base_model_hash, base_model_path
+from stance.model.ensemble import ensemble_frame
+from stance.model.head import AveragedHead
+from stance.model.soup import refit_head_frame, soup_frame
+from stance.model.train import dev_sample, dev_scores
+from tests.test_model_soup import _run, frame  # noqa: F401 - frame is a fixture
+
+PAIRS = (
+    ["Ukraine will never join NATO.", "Kyiv must have a seat at the table, the minister said."],
+    ["Ukraine should join NATO", "Ukraine should take part in the peace talks"],
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, frame):  # noqa: F811 - the fixture imported above
+    root = tmp_path_factory.mktemp("ensemble")
+    runs = [_run(root / name, seed) for name, seed in (("r1", 1), ("r2", 2))]
+    info = ensemble_frame(runs, root / "ens", frame, base_dir=base_model_path(), device="cpu")
+    return runs, root / "ens", info
+
+
+def test_ensemble_keeps_each_encoder_and_averages_the_member_heads(built, frame):  # noqa: F811
+    runs, ens, info = built
+    meta = read_meta(ens, base_hash=base_model_hash())
+    assert meta["encoders"] == ["lora.safetensors", "lora.1.safetensors"]
+    for run, name in zip(runs, meta["encoders"], strict=True):
+        assert (ens / name).read_bytes() == (run / "lora.safetensors").read_bytes()
+    assert meta["training_config"]["ensemble"]["members"] == ["r1", "r2"]
+    assert [c["seed"] for c in meta["training_config"]["ensemble"]["configs"]] == [1, 2]
+
+    model = StanceModel.load(ens, backend="torch")
+    assert isinstance(model.head, AveragedHead)
+    texts, targets = PAIRS
+    emb = model.embed(texts, targets)
+    parts = [
+        PairEmbedder(model_dir=run, backend="torch").transform(
+            list(zip(targets, texts, strict=True))
+        )
+        for run in runs
+    ]
+    assert emb.shape == (2, 768)
+    np.testing.assert_allclose(emb, np.hstack(parts), atol=1e-5)
+    expected = np.mean(
+        [h.predict_proba(p) for h, p in zip(model.head.heads_, parts, strict=True)], axis=0
+    )
+    np.testing.assert_allclose(model.predict_proba(texts, targets), expected, atol=1e-5)
+    # the default onnx backend runs each member's export and gives the same embedding
+    np.testing.assert_allclose(StanceModel.load(ens).embed(texts, targets), emb, atol=1e-4)
+
+    # the dev scores recorded are the averaged head's on the dev sample
+    dev = dev_sample(frame[frame["split"] != "test"].reset_index(drop=True))
+    dev_emb = model.embed(dev["text"], dev["target"])
+    assert meta["dev_scores"] == pytest.approx(dev_scores(dev, model.head.predict_proba(dev_emb)))
+    assert len(info["member_dev"]) == 2
+
+
+def test_ensemble_adapts_and_is_identified_by_every_encoder(built, tmp_path):
+    _, ens, _ = built
+    model = StanceModel.load(ens, backend="torch")
+    examples = {"text": PAIRS[0], "target": PAIRS[1], "label": ["against", "favor"]}
+    import pandas as pd
+
+    adapted = model.adapt(pd.DataFrame(examples), strength=0.1)
+    assert adapted.predict_proba(*PAIRS).shape == (2, 3)
+
+    copy = shutil.copytree(ens, tmp_path / "copy")
+    before = artifact_sha256(copy)
+    data = bytearray((copy / "lora.1.safetensors").read_bytes())
+    data[-1] ^= 1
+    (copy / "lora.1.safetensors").write_bytes(bytes(data))
+    assert artifact_sha256(copy) != before
+    (copy / "lora.1.safetensors").unlink()
+    with pytest.raises(ModelMismatchError, match=r"lora\.1\.safetensors"):
+        StanceModel.load(copy)
+
+
+def test_single_artifact_identity_is_unchanged():
+    folder = default_artifact_dir()
+    digest = hashlib.sha256()
+    for name in ("lora.safetensors", "head.json"):
+        digest.update(hashlib.sha256((folder / name).read_bytes()).digest())
+    assert artifact_sha256(folder) == digest.hexdigest()
+
+
+def test_ensembles_are_not_souped_refitted_or_nested(built, frame, tmp_path):  # noqa: F811
+    runs, ens, _ = built
+    base = base_model_path()
+    with pytest.raises(ValueError, match="encoder ensemble"):
+        soup_frame([ens, runs[0]], tmp_path / "s", frame, base_dir=base)
+    with pytest.raises(ValueError, match="encoder ensemble"):
+        refit_head_frame(ens, tmp_path / "r", frame, base_dir=base)
+    with pytest.raises(ValueError, match="encoder ensemble"):
+        ensemble_frame([ens, runs[0]], tmp_path / "e", frame, base_dir=base)
+    with pytest.raises(ValueError, match="at least two"):
+        ensemble_frame([runs[0]], tmp_path / "e", frame, base_dir=base)
+
+
+def test_ensemble_cli_names_a_folder_that_is_not_a_run(tmp_path):
+    (tmp_path / "empty").mkdir()
+    args = ["ensemble", str(tmp_path / "empty"), "--out", str(tmp_path / "e")]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert "no lora.safetensors" in result.output
