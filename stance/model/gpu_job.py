@@ -11,7 +11,10 @@ little wall time), under a time guard. Each run scores its dev, test and contras
 Then uniform "soups" of the best runs on dev (their LoRA updates averaged, stored exactly as
 one LoRA of the summed rank, :func:`stance.model.lora.combine_lora`) get a refitted head and
 the same figures. The candidate with the best mean dev macro-F1 is written to ``DIR/best``
-(and the best single run to ``DIR/single`` when a soup wins); ``DIR/summary.json`` holds every
+(and the best single run to ``DIR/single`` when a soup wins); with ``--keep N`` the encoders of
+the N best single runs instead (``DIR/run_NAME/lora.safetensors`` + ``meta.json``: members for
+``stance ensemble`` on the CPU, inside the device's 8 returned files for N <= 3);
+``DIR/summary.json`` holds every
 figure and the probabilities of dev rows for both (to verify on the CPU that the fp32 base
 plus merged factors reproduces the GPU model). Test figures are reported, never used to choose.
 """
@@ -85,6 +88,25 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "epochs": 4,
     },
     "g256_rdrop_b5_e4_s47": {**_G256, "rdrop": 1.0, "balance": 0.5, "epochs": 4, "seed": 47},
+    # session 9 (for a later device): ensemble members with the packaged recipe's antonym rows
+    # (best on polarity); run with --keep 3 and build with `stance ensemble` on the CPU
+    "g256_rdrop_antonym_e4": {**_G256, "rdrop": 1.0, "augment": ["antonym"], "epochs": 4},
+    "g256_rdrop_antonym_b5_e4_s31": {
+        **_G256,
+        "rdrop": 1.0,
+        "augment": ["antonym"],
+        "balance": 0.5,
+        "epochs": 4,
+        "seed": 31,
+    },
+    "g256_rdrop_antonym_b5_e4_s47": {
+        **_G256,
+        "rdrop": 1.0,
+        "augment": ["antonym"],
+        "balance": 0.5,
+        "epochs": 4,
+        "seed": 47,
+    },
 }
 SOUP_SIZES = (2, 3)
 DEVCHECK_ROWS = 60  # per dataset
@@ -257,13 +279,14 @@ def run(
     prior: Path | None = None,
     limit: int | None = None,
     names: list[str] | None = None,
+    keep: int = 0,
 ) -> dict:
     """Train the configs side by side, make soups, write the best to ``out`` (see module doc).
 
     Times are seconds from the start: training stops at ``train_s``, runs still going at
     ``wait_s`` are killed (a run that finished training keeps its figures), and soups (of the
     best ``soup_sizes`` runs on dev, plus ``prior``) start only with ``soup_s`` left of
-    ``budget_s``.
+    ``budget_s``. ``keep`` > 0 writes the encoders of that many best runs instead of ``best``.
     """
     started = time.time()
     end = started + budget_s
@@ -299,7 +322,7 @@ def run(
         (out / "summary.json").write_text(json.dumps({"failed": failed}, indent=1))
         raise SystemExit("no run finished")
     runs.sort(key=lambda r: r["dev"]["mean"], reverse=True)
-    _write(out, runs, [], failed, started)  # the single runs come back even if soups overrun
+    _write(out, runs, [], failed, started, keep=keep)  # back even if soups overrun
     sizes = [k for k in soup_sizes if len(runs) >= k]
     soups = []
     if sizes and end - time.time() > soup_s:
@@ -319,7 +342,7 @@ def run(
                 except Exception as exc:  # noqa: BLE001 - report and keep the single runs
                     failed[f"soup{k}"] = repr(exc)
                     print(f"soup{k} FAILED: {exc!r}", flush=True)
-    summary = _write(out, runs, soups, failed, started)
+    summary = _write(out, runs, soups, failed, started, keep=keep)
     best = next(r for r in runs + soups if r["name"] == summary["best"])
     for record in runs + soups:
         test = {k: round(v["macro_f1"], 4) for k, v in record.get("test", {}).items()}
@@ -357,12 +380,25 @@ def verify(summary_file: Path, artifact: Path, *, name: str | None = None) -> di
     }
 
 
-def _write(out: Path, runs: list, soups: list, failed: dict, started: float) -> dict:
-    """Copy the best candidate on dev to ``out/best`` (+ best single run) and write the summary."""
+def _write(
+    out: Path, runs: list, soups: list, failed: dict, started: float, *, keep: int = 0
+) -> dict:
+    """Copy the best candidate on dev to ``out/best`` (+ best single run) and write the summary.
+
+    With ``keep`` > 0, copy instead the encoder and ``meta.json`` of the ``keep`` best single
+    runs (``runs`` is sorted best first) to ``out/run_NAME``: ensemble members.
+    """
     best = max(runs + soups, key=lambda r: r["dev"]["mean"])
-    _copy_artifact(Path(best["artifact"]), out / "best")
-    if best is not runs[0]:
-        _copy_artifact(Path(runs[0]["artifact"]), out / "single")
+    if keep > 0:
+        for record in runs[:keep]:
+            target = out / f"run_{record['name']}"
+            target.mkdir(parents=True, exist_ok=True)
+            for name in ("lora.safetensors", "meta.json"):
+                shutil.copy(Path(record["artifact"]) / name, target / name)
+    else:
+        _copy_artifact(Path(best["artifact"]), out / "best")
+        if best is not runs[0]:
+            _copy_artifact(Path(runs[0]["artifact"]), out / "single")
     summary = {
         "best": best["name"],
         "single": runs[0]["name"],
@@ -398,6 +434,7 @@ def main() -> None:
     r.add_argument("--soup-s", type=float, default=100)
     r.add_argument("--soup-sizes", type=int, nargs="*", default=list(SOUP_SIZES))
     r.add_argument("--prior", type=Path, default=None, help="soup artifact of an earlier job")
+    r.add_argument("--keep", type=int, default=0, help="return the N best runs' encoders")
     w = sub.add_parser("worker")
     w.add_argument("name", choices=sorted(CONFIGS))
     w.add_argument("--work", type=Path, required=True)
@@ -426,6 +463,7 @@ def main() -> None:
             limit=args.limit,
             work=args.work,
             names=args.only,
+            keep=args.keep,
         )
     else:
         worker(
