@@ -33,6 +33,16 @@ app = typer.Typer(
 EXIT_NEW_SHIFTS = 1
 EXIT_INTERNAL = 4
 
+#: Options shared by the commands that fit heads (refit-head, ensemble).
+HeadAugment = Annotated[
+    list[str] | None,
+    typer.Option(help="Extra head training rows (repeatable), e.g. report."),
+]
+NeutralGate = Annotated[
+    bool,
+    typer.Option(help="Decide neutral with a separate gate; augment rows train only it."),
+]
+
 
 def _setup_logging(path: Path) -> None:
     """Log warnings to stderr and everything from INFO up to ``path``."""
@@ -189,14 +199,8 @@ def ensemble(
     max_length: Annotated[
         int | None, typer.Option(help="Read pairs of up to this many tokens (default: longest).")
     ] = None,
-    head_augment: Annotated[
-        list[str] | None,
-        typer.Option(help="Extra head training rows (repeatable), e.g. report."),
-    ] = None,
-    neutral_gate: Annotated[
-        bool,
-        typer.Option(help="Decide neutral with a separate gate; augment rows train only it."),
-    ] = False,
+    head_augment: HeadAugment = None,
+    neutral_gate: NeutralGate = False,
     data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")] = Path(
         "../shared/datasets"
     ),
@@ -224,14 +228,8 @@ def refit_head(
     max_length: Annotated[
         int | None, typer.Option(help="Read pairs of up to this many tokens (default: as before).")
     ] = None,
-    head_augment: Annotated[
-        list[str] | None,
-        typer.Option(help="Extra head training rows (repeatable), e.g. report."),
-    ] = None,
-    neutral_gate: Annotated[
-        bool,
-        typer.Option(help="Decide neutral with a separate gate; augment rows train only it."),
-    ] = False,
+    head_augment: HeadAugment = None,
+    neutral_gate: NeutralGate = False,
     data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")] = Path(
         "../shared/datasets"
     ),

@@ -40,7 +40,8 @@ def test_ensemble_keeps_each_encoder_and_averages_the_member_heads(built, frame)
     assert meta["encoders"] == ["lora.safetensors", "lora.1.safetensors"]
     for run, name in zip(runs, meta["encoders"], strict=True):
         assert (ens / name).read_bytes() == (run / "lora.safetensors").read_bytes()
-    assert meta["training_config"]["ensemble"]["members"] == ["r1", "r2"]
+    assert meta["training_config"]["ensemble"]["runs"] == [["r1"], ["r2"]]
+    assert len(meta["history"]) == 2
     assert [c["seed"] for c in meta["training_config"]["ensemble"]["configs"]] == [1, 2]
 
     model = StanceModel.load(ens, backend="torch")
@@ -66,7 +67,9 @@ def test_ensemble_keeps_each_encoder_and_averages_the_member_heads(built, frame)
     dev = dev_sample(frame[frame["split"] != "test"].reset_index(drop=True))
     dev_emb = model.embed(dev["text"], dev["target"])
     assert meta["dev_scores"] == pytest.approx(dev_scores(dev, model.head.predict_proba(dev_emb)))
-    assert len(info["member_dev"]) == 2
+    for head, part, scores in zip(model.head.heads_, (0, 1), info["member_dev"], strict=True):
+        member = dev_emb[:, 384 * part : 384 * (part + 1)]
+        assert scores == pytest.approx(dev_scores(dev, head.predict_proba(member)))
 
 
 def test_ensemble_adapts_and_is_identified_by_every_encoder(built, tmp_path):

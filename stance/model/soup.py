@@ -89,22 +89,54 @@ def _fit_head(
     neutral_gate: bool = False,
 ) -> dict[str, Any]:
     """Fit and calibrate the head of ``out_dir`` as training does (train rows, dev sample)."""
+    head, info, _, _ = encoder_head(
+        frame,
+        out_dir / "lora.safetensors",
+        base_dir=base_dir,
+        device=device,
+        max_length=max_length,
+        limit=limit,
+        augment=augment,
+        neutral_gate=neutral_gate,
+    )
+    (out_dir / "head.json").write_text(json.dumps(head.to_dict()) + "\n")
+    return info
+
+
+def encoder_head(
+    frame: pd.DataFrame,
+    lora_file: Path,
+    *,
+    base_dir: Path | str,
+    device: str | None,
+    max_length: int,
+    limit: int | None = None,
+    augment: tuple[str, ...] = (),
+    neutral_gate: bool = False,
+) -> tuple[Any, dict[str, Any], Any, pd.DataFrame]:
+    """The head of one encoder fitted as training fits it: up to 24,000 train rows of ``frame``,
+    ``C`` and temperatures on its dev sample (:func:`stance.model.train.fit_encoder_head`).
+
+    Returns the calibrated head, its summary, the dev rows' embeddings and the dev rows.
+    """
     from stance.model.encoder import resolve_device
-    from stance.model.train import DEV_SEED, HEAD_TRAIN_ROWS, dev_sample, fit_head
+    from stance.model.train import DEV_SEED, HEAD_TRAIN_ROWS, dev_sample, fit_encoder_head
 
     fit = frame[frame["split"] != "test"].reset_index(drop=True)
-    return fit_head(
+    dev_rows = dev_sample(fit, limit)
+    head, info, x_dev = fit_encoder_head(
         fit,
-        out_dir,
+        lora_file,
         base_dir=base_dir,
         device=resolve_device(device),
         seed=DEV_SEED,
         train_cap=HEAD_TRAIN_ROWS if limit is None else limit,
-        dev_rows=dev_sample(fit, limit),
+        dev_rows=dev_rows,
         max_length=max_length,
         augment=augment,
         neutral_gate=neutral_gate,
     )
+    return head, info, x_dev, dev_rows
 
 
 def soup_frame(

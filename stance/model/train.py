@@ -682,40 +682,13 @@ def select_head(
     return head, scores, chosen
 
 
-def fit_head(
-    frame: pd.DataFrame,
-    out_dir: Path,
-    *,
-    base_dir: Path | str,
-    device: str,
-    seed: int,
-    train_cap: int,
-    dev_rows: pd.DataFrame,
-    max_length: int,
-    grid: tuple[float, ...] = (0.1, 1.0, 10.0),
-    augment: tuple[str, ...] = (),
-    neutral_gate: bool = False,
-) -> dict[str, Any]:
-    """Embed train/dev pairs with the merged encoder and fit + calibrate the head.
+def fit_head(frame: pd.DataFrame, out_dir: Path, **kwargs: Any) -> dict[str, Any]:
+    """Fit + calibrate the head of the encoder in ``out_dir``; write ``head.json`` there.
 
-    ``C`` (and with ``neutral_gate`` the gate's ``gate_C``) is chosen by mean dev macro-F1,
-    the temperatures by dev log-likelihood (:func:`select_head`). ``augment`` adds rows to the
-    head's training rows only (:func:`head_rows`): with ``neutral_gate`` they train the
-    neutral gate alone. The dev rows stay as they are. Writes ``head.json`` into ``out_dir``.
+    Keywords as :func:`fit_encoder_head` (``base_dir, device, seed, train_cap, dev_rows,
+    max_length``, optional ``grid, augment, neutral_gate``). Returns the head's summary.
     """
-    head, info, _ = fit_encoder_head(
-        frame,
-        out_dir / "lora.safetensors",
-        base_dir=base_dir,
-        device=device,
-        seed=seed,
-        train_cap=train_cap,
-        dev_rows=dev_rows,
-        max_length=max_length,
-        grid=grid,
-        augment=augment,
-        neutral_gate=neutral_gate,
-    )
+    head, info, _ = fit_encoder_head(frame, out_dir / "lora.safetensors", **kwargs)
     (out_dir / "head.json").write_text(json.dumps(head.to_dict()) + "\n")
     return info
 
@@ -734,10 +707,15 @@ def fit_encoder_head(
     augment: tuple[str, ...] = (),
     neutral_gate: bool = False,
 ) -> tuple[Any, dict[str, Any], np.ndarray]:
-    """:func:`fit_head` for the encoder of one LoRA file, without writing anything.
+    """Embed train/dev pairs with the encoder of ``lora_file`` and fit + calibrate its head.
 
-    Returns the calibrated head, its summary (dev scores, ``C``, temperatures, row counts) and
-    the dev rows' embeddings.
+    ``C`` (and with ``neutral_gate`` the gate's ``gate_C``) is chosen by mean dev macro-F1,
+    the temperatures by dev log-likelihood (:func:`select_head`). ``augment`` adds rows to the
+    head's training rows only (:func:`head_rows`): with ``neutral_gate`` they train the
+    neutral gate alone. The dev rows stay as they are. Nothing is written.
+
+    Returns the calibrated head, its summary (dev scores before calibration, ``C``,
+    temperatures, row counts) and the dev rows' embeddings.
     """
     import numpy as np
     import torch
