@@ -17,7 +17,7 @@ from stance.model.augment import (
     report_statement,
     report_target,
 )
-from stance.model.evaluate import BEGIN, CONTRAST_FILE, END, write_block
+from stance.model.evaluate import BEGIN, CONTRAST_FILE, END, NEWS_FILE, write_block
 from stance.model.metrics import expected_calibration_error, score_split
 
 
@@ -40,6 +40,16 @@ def test_contrast_set_is_large_varied_and_paired():
     assert set(pairs["label"]) <= {"favor", "against", "neutral"}
     assert pairs["topic"].nunique() >= 8
     assert {"negation", "antonym", "hedge"} <= set(pairs["variation"])
+
+
+def test_news_statements_give_each_topic_a_commitment_a_reversal_and_a_non_answer():
+    rows = pd.read_csv(NEWS_FILE)
+    assert rows["group_id"].nunique() >= 20
+    kinds = {"commitment": "favor", "reversal": "against", "non-answer": "neutral"}
+    for _, group in rows.groupby("group_id"):
+        assert group["target"].nunique() == 1
+        assert dict(zip(group["variation"], group["label"], strict=True)) == kinds
+    assert not set(rows["text"]) & set(pd.read_csv(CONTRAST_FILE)["text"])
 
 
 def test_metrics_on_known_predictions():

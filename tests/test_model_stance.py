@@ -12,7 +12,7 @@ import pytest
 from stance.errors import ModelMismatchError
 from stance.model import StanceModel
 from stance.model.artifact import default_artifact_dir
-from stance.model.evaluate import CONTRAST_FILE
+from stance.model.evaluate import CONTRAST_FILE, NEWS_FILE, score_news
 
 FAVOR = [
     ("Ukraine should join NATO", "We fully support Ukraine's bid to join the alliance."),
@@ -58,6 +58,19 @@ def test_contrast_set_polarity(model):
     assert right.mean() >= 0.80
     negation = pairs["variation"].eq("negation").to_numpy()
     assert right[negation].mean() >= 0.85
+
+
+def test_news_style_statements_are_scored_by_kind(model):
+    """Commitments in a news report's words mostly read as favor; the whole set beats chance.
+
+    Reversals ("scrapped", "lifted the cap") and non-answers are the known weak spots
+    (docs/stance-model.md); this floor guards the part that works.
+    """
+    result = score_news(model, NEWS_FILE)
+    assert result["rows"] == sum(map(sum, result["confusion"])) == 60
+    assert set(result["by_variation"]) == {"commitment", "reversal", "non-answer"}
+    assert result["by_variation"]["commitment"] >= 0.75
+    assert result["accuracy"] >= 0.5
 
 
 def test_same_text_flips_with_a_negated_target(model):

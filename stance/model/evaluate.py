@@ -3,7 +3,9 @@
 ``evaluate(data_dir)`` scores each dataset's test split (VAST 3-way macro-F1 on all rows and on
 its zero-shot rows; favor/against macro-F1 on IBM ArgQ, Perspectrum, Procon20; Emergent 3-way),
 expected calibration error and confusion matrices; polarity sensitivity on the hand-written
-contrast set (``fixtures/contrast/contrast_set.csv``); and the gain from a few analyst examples
+contrast set (``fixtures/contrast/contrast_set.csv``); news-style statements of policy actions
+(``fixtures/contrast/news_statements.csv``: commitments, reversals, non-answers); and the gain
+from a few analyst examples
 per topic (:meth:`stance.model.StanceModel.adapt`). The markdown goes into ``docs/accuracy.md``
 between ``<!-- stance-model:begin -->`` and ``<!-- stance-model:end -->``; the rest of the
 file is left alone.
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance.model.data import load_pairs
-from stance.model.metrics import CLASSES, macro_f1, predict_labels, score_datasets
+from stance.model.metrics import CLASSES, confusion, macro_f1, predict_labels, score_datasets
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 
 BEGIN, END = "<!-- stance-model:begin -->", "<!-- stance-model:end -->"
 CONTRAST_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "contrast" / "contrast_set.csv"
+NEWS_FILE = CONTRAST_FILE.with_name("news_statements.csv")
 FEW_SHOT_K = (4, 8)
 FEW_SHOT_DATASETS = ("ibm_argq", "perspectrum")
 DATASET_NAMES = {
@@ -77,10 +80,12 @@ def evaluate(
     emb = model.embedder.transform(test, progress=True)
     datasets = score_datasets(test, model.head.predict_proba(emb))
     contrast_scores = score_contrast(model, Path(contrast)) if Path(contrast).is_file() else None
+    news_scores = score_news(model, NEWS_FILE) if NEWS_FILE.is_file() else None
     few_shot = few_shot_gain(model, test, emb, seed=seed)
     result = {
         "datasets": datasets,
         "contrast": contrast_scores,
+        "news": news_scores,
         "few_shot": few_shot,
         "identity": model.identity,
         "limit": limit,
@@ -128,6 +133,29 @@ def score_contrast(model: StanceModel, path: Path) -> dict[str, Any]:
         "accuracy": float(ok.mean()),
         "pair_accuracy": float(ok.groupby(pairs["pair_id"]).all().mean()),
         "by_variation": by_variation,
+    }
+
+
+def score_news(model: StanceModel, path: Path) -> dict[str, Any]:
+    """Three-way accuracy on news-style statements, overall and per variation.
+
+    Each group holds one topic's commitment (favor), reversal (against: "scrapped",
+    "walked back", "lifted the cap") and non-answer (neutral) in the words of a news report.
+    """
+    import pandas as pd
+
+    rows = pd.read_csv(path)
+    pred = model.predict(rows["text"].astype(str), rows["target"].astype(str))
+    ok = pd.Series(pred == rows["label"].to_numpy(), index=rows.index)
+    return {
+        "file": path.name,
+        "rows": len(rows),
+        "groups": int(rows["group_id"].nunique()),
+        "accuracy": float(ok.mean()),
+        "by_variation": {
+            name: float(ok[part.index].mean()) for name, part in rows.groupby("variation")
+        },
+        "confusion": confusion(rows["label"], pred, labels=CLASSES),
     }
 
 
@@ -247,6 +275,25 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"- accuracy {_fmt(c['accuracy'])} (target 0.90); pair accuracy (both members "
             f"right) {_fmt(c['pair_accuracy'])}",
             f"- accuracy by variation: {variations}",
+        ]
+    n = result.get("news")
+    if n is not None:
+        variations = ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(n["by_variation"].items()))
+        body = "; ".join(
+            f"{gold}: " + ", ".join(str(k) for k in row)
+            for gold, row in zip(CLASSES, n["confusion"], strict=True)
+        )
+        lines += [
+            "",
+            "### News-style statements (commitments, reversals, non-answers)",
+            "",
+            f"`fixtures/contrast/{n['file']}`: {n['groups']} topics, each with a commitment "
+            "(favor), a reversal in a news report's words (against: scrapped, walked back, "
+            f"lifted the cap) and a non-answer (neutral); {n['rows']} statements, hand-written "
+            "in session 9 before any model was scored on them.",
+            "",
+            f"- accuracy {_fmt(n['accuracy'])}; by variation: {variations}",
+            f"- confusion [{' / '.join(CLASSES)}] — {body}",
         ]
     f = result["few_shot"]
     lines += [
