@@ -222,6 +222,51 @@ def test_hedges():
 
 
 @pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "The minister declined to say whether the government would ban whaling.",
+            "to say whether the government would ban whaling",
+        ),
+        (
+            "The president would not say whether troops would stay in Syria.",
+            "would not say whether troops would stay in Syria",
+        ),
+        (
+            "The president said he would not say whether troops would stay in Syria.",
+            "he would not say whether troops would stay in Syria",
+        ),
+        (
+            "A spokesman would not comment on future arms sales to Taiwan.",
+            "would not comment on future arms sales to Taiwan",
+        ),
+    ],
+)
+def test_a_refusal_to_say_is_not_a_statement_of_what_was_withheld(text, claim):
+    """No claim asserts the withheld clause; the refusal is the claim, hedged."""
+    claims = _run(text)
+    assert [c.text for c in claims] == [claim]
+    assert claims[0].hedged
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        (
+            "Doe does not believe that the plant will close.",
+            "does not believe that the plant will close",
+        ),
+        ("Doe doesn't think Ukraine will join NATO.", "doesn't think Ukraine will join NATO"),
+    ],
+)
+def test_a_negated_cue_keeps_its_negation_in_the_claim(text, claim):
+    """The claim is not the clause the speaker denies; it is a position, so not hedged."""
+    found = _find(_run(text), claim)
+    assert found.text == claim
+    assert not found.hedged
+
+
+@pytest.mark.parametrize(
     ("text", "start", "end"),
     [
         (

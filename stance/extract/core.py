@@ -21,7 +21,9 @@ from stance.extract.cues import (
     colon_cue,
     find_cues,
     link_parents,
+    negated,
     org_like,
+    withheld,
 )
 from stance.extract.lexicon import (
     CUE_FORMS,
@@ -314,7 +316,18 @@ def _document_claims(
                 continue
             if id(cue) in taken and (not cue.clausal or _only_quotes(text, cue.content, qspans)):
                 continue  # the cue's words are the quotation, not "on Twitter"
-            claim = _make_claim(doc, pdoc, base, *cue.content, cue, cue.kind, gaz)
+            start, end = cue.content
+            refusal = withheld(cue.token)
+            if refusal is not None:
+                outer = cue.parent.content if cue.parent is not None else None
+                if outer is not None and outer[0] <= start and end <= outer[1]:
+                    continue  # "declined to say whether X": the "declined" claim holds it
+                start = min(start, base + refusal.idx)  # "would not say whether X", not "X"
+            elif (negation := negated(cue.token)) is not None and cue.clausal:
+                start = min(start, base + negation.idx)  # "does not believe that X", not "X"
+            claim = _make_claim(
+                doc, pdoc, base, start, end, cue, cue.kind, gaz, withheld=refusal is not None
+            )
             if claim is not None:
                 claims.append(claim)
         speech = [c for c in cues if c.speaker is not None and c.speech]
@@ -519,7 +532,14 @@ def _make_claim(
     cue: Cue,
     kind: str,
     gaz: Mapping[str, str],
+    *,
+    withheld: bool = False,
 ) -> Claim | None:
+    """A claim of ``text[start:end]`` by ``cue``'s speaker (None without a speaker or words).
+
+    ``withheld``: the speaker refused to say (:func:`stance.extract.cues.withheld`); the claim
+    is marked hedged, since it takes no position of its own.
+    """
     speaker = cue.speaker
     if speaker is None:
         return None
@@ -540,7 +560,11 @@ def _make_claim(
     s_start = min(base + sents[0][0], start) if sents else start
     s_end = max(base + sents[-1][1], end) if sents else end
     content = text[start:end]
-    hedged = bool(HEDGES.search(content)) or CUE_FORMS.get(cue.token.lower_, "") in HEDGING_CUES
+    hedged = (
+        withheld
+        or bool(HEDGES.search(content))
+        or CUE_FORMS.get(cue.token.lower_, "") in HEDGING_CUES
+    )
     period = None
     if _past(cue.token):
         sent = next(

@@ -21,10 +21,12 @@ from stance.extract.lexicon import (
     LIGHT_FORMS,
     MAKE_FORMS,
     PHRASAL_CUES,
+    REFUSAL_FORMS,
     RELATIVE_PRONOUNS,
     SPEECH_VERBS,
     VIEW_NOUNS,
     WEAK_CUES,
+    WITHHOLDING_CUES,
 )
 from stance.extract.speakers import (
     SUBJECT_DEPS,
@@ -460,6 +462,28 @@ def _light_verb(noun: Token) -> Token | None:
         return head
     if noun.dep_ == "pobj" and head.lower_ == "in" and head.head.tag_.startswith("VB"):
         return head.head
+    return None
+
+
+def withheld(tok: Token) -> Token | None:
+    """The first word of a refusal to speak around the cue verb ``tok``, else None.
+
+    "would not say whether ...": the auxiliary; "declined to comment on ...": the refusal verb.
+    The content of such a cue is withheld, not asserted: "the government would ban whaling" is
+    not what someone said who "declined to say whether the government would ban whaling".
+    """
+    if CUE_FORMS.get(tok.lower_) not in WITHHOLDING_CUES:
+        return None
+    if tok.dep_ == "xcomp" and tok.head.lower_ in REFUSAL_FORMS:
+        return tok.head
+    return negated(tok)
+
+
+def negated(tok: Token) -> Token | None:
+    """The first auxiliary or negation before a negated verb ("does" of "does not believe")."""
+    left = [c for c in tok.children if c.dep_ in ("neg", "aux") and c.i < tok.i]
+    if any(c.dep_ == "neg" for c in left):
+        return min(left, key=lambda c: c.i)
     return None
 
 

@@ -107,6 +107,26 @@ WEAK_CUES = frozenset(
 )
 # Cues that mark the statement itself as tentative.
 HEDGING_CUES = frozenset("suggest hint imply insinuate guess speculate wonder muse".split())
+# Speech verbs whose negation or refusal withholds the content rather than asserting it:
+# "would not say whether", "declined to comment on", "did not confirm".
+WITHHOLDING_CUES = frozenset(
+    "say comment confirm disclose reveal specify speculate elaborate answer discuss tell "
+    "indicate respond".split()
+)
+# Forms of the verbs of refusal that take such a speech verb as their complement ("declined
+# to say"); the pipeline has no lemmatiser.
+REFUSAL_FORMS = frozenset(
+    form
+    for stem, forms in {
+        "declin": "e es ed ing",
+        "refus": "e es ed ing",
+        "avoid": " s ed ing",
+        "sidestep": " s ped ping",
+        "dodg": "e es ed ing",
+        "evad": "e es ed ing",
+    }.items()
+    for form in (stem + ending for ending in forms.split(" "))
+)
 
 # Nouns that introduce reported content: "X's comments that ...", "his claim that ...".
 CUE_NOUNS = frozenset(
