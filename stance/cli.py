@@ -44,6 +44,13 @@ NeutralGate = Annotated[
 ]
 
 
+def _require_artifacts(folders: list[Path], fix: str) -> None:
+    """Refuse (usage error) a folder without the encoder file every model artifact holds."""
+    for folder in folders:
+        if not (folder / "lora.safetensors").is_file():
+            raise typer.BadParameter(f"{folder}: no lora.safetensors; {fix}")
+
+
 def _setup_logging(path: Path) -> None:
     """Log warnings to stderr and everything from INFO up to ``path``."""
     import logging
@@ -183,9 +190,7 @@ def soup(
     """Average the encoder updates of several trained runs and refit the head on the result."""
     from stance.model.soup import soup as soup_model
 
-    for run in runs:
-        if not (run / "lora.safetensors").is_file():
-            raise typer.BadParameter(f"{run}: no lora.safetensors; pass folders from stance train")
+    _require_artifacts(runs, "pass folders from stance train")
     info = soup_model(runs, out, data)
     typer.echo(json.dumps(info, indent=2, default=str))
 
@@ -208,9 +213,7 @@ def ensemble(
     """Keep several tuned encoders side by side and average their heads' probabilities."""
     from stance.model.ensemble import ensemble as build
 
-    for run in runs:
-        if not (run / "lora.safetensors").is_file():
-            raise typer.BadParameter(f"{run}: no lora.safetensors; pass artifact folders")
+    _require_artifacts(runs, "pass artifact folders")
     augment = _augment_kinds(head_augment, "--head-augment")
     try:
         info = build(
@@ -237,8 +240,7 @@ def refit_head(
     """Refit and recalibrate the head of an artifact (same encoder), e.g. for a longer context."""
     from stance.model.soup import refit_head as refit
 
-    if not (model / "lora.safetensors").is_file():
-        raise typer.BadParameter(f"{model}: no lora.safetensors; pass an artifact folder")
+    _require_artifacts([model], "pass an artifact folder")
     augment = _augment_kinds(head_augment, "--head-augment")
     info = refit(
         model, out, data, max_length=max_length, augment=augment, neutral_gate=neutral_gate

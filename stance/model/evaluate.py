@@ -123,17 +123,24 @@ def score_contrast(model: StanceModel, path: Path) -> dict[str, Any]:
     import pandas as pd
 
     pairs = pd.read_csv(path)
-    pred = model.predict(pairs["text"].astype(str), pairs["target"].astype(str))
-    ok = pd.Series(pred == pairs["label"].to_numpy(), index=pairs.index)
-    by_variation = {name: float(ok[rows.index].mean()) for name, rows in pairs.groupby("variation")}
+    pred, ok, scores = _scored(model, pairs)
     return {
         "file": path.name,
-        "rows": len(pairs),
         "pairs": int(pairs["pair_id"].nunique()),
-        "accuracy": float(ok.mean()),
+        **scores,
         "pair_accuracy": float(ok.groupby(pairs["pair_id"]).all().mean()),
-        "by_variation": by_variation,
     }
+
+
+def _scored(model: StanceModel, rows: pd.DataFrame) -> tuple[np.ndarray, pd.Series, dict]:
+    """Labels of hand-written rows (``text, target, label, variation``), which are right, and
+    the row count, accuracy and accuracy per variation."""
+    import pandas as pd
+
+    pred = model.predict(rows["text"].astype(str), rows["target"].astype(str))
+    ok = pd.Series(pred == rows["label"].to_numpy(), index=rows.index)
+    by_variation = {name: float(ok[part.index].mean()) for name, part in rows.groupby("variation")}
+    return pred, ok, {"rows": len(rows), "accuracy": float(ok.mean()), "by_variation": by_variation}
 
 
 def score_news(model: StanceModel, path: Path) -> dict[str, Any]:
@@ -145,16 +152,11 @@ def score_news(model: StanceModel, path: Path) -> dict[str, Any]:
     import pandas as pd
 
     rows = pd.read_csv(path)
-    pred = model.predict(rows["text"].astype(str), rows["target"].astype(str))
-    ok = pd.Series(pred == rows["label"].to_numpy(), index=rows.index)
+    pred, _, scores = _scored(model, rows)
     return {
         "file": path.name,
-        "rows": len(rows),
         "groups": int(rows["group_id"].nunique()),
-        "accuracy": float(ok.mean()),
-        "by_variation": {
-            name: float(ok[part.index].mean()) for name, part in rows.groupby("variation")
-        },
+        **scores,
         "confusion": confusion(rows["label"], pred, labels=CLASSES),
     }
 

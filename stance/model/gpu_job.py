@@ -392,9 +392,7 @@ def _write(
     if keep > 0:
         for record in runs[:keep]:
             target = out / f"run_{record['name']}"
-            target.mkdir(parents=True, exist_ok=True)
-            for name in ("lora.safetensors", "meta.json"):
-                shutil.copy(Path(record["artifact"]) / name, target / name)
+            _copy_artifact(Path(record["artifact"]), target, ("lora.safetensors", "meta.json"))
     else:
         _copy_artifact(Path(best["artifact"]), out / "best")
         if best is not runs[0]:
@@ -411,9 +409,13 @@ def _write(
     return summary
 
 
-def _copy_artifact(source: Path, target: Path) -> None:
+def _copy_artifact(
+    source: Path,
+    target: Path,
+    names: tuple[str, ...] = ("lora.safetensors", "head.json", "meta.json"),
+) -> None:
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("lora.safetensors", "head.json", "meta.json"):
+    for name in names:
         shutil.copy(source / name, target / name)
 
 

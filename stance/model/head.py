@@ -112,16 +112,39 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         for name in ("gate_coef_", "gate_intercept_", "gate_temperature_"):
             self.__dict__.pop(name, None)
         if self.gate_class is not None:
-            if len(self.classes_) < 3 or self.gate_class not in set(self.classes_):
-                raise ValueError(
-                    f"gate_class {self.gate_class!r} must be one of three or more classes"
-                )
-            gate = LogisticRegression(C=self.gate_C, max_iter=self.max_iter)
-            gate.fit(X, y == self.gate_class, sample_weight=w)
-            self.gate_coef_ = gate.coef_[0].copy()
-            self.gate_intercept_ = float(gate.intercept_[0])
-            self.gate_temperature_ = 1.0
+            self._fit_gate(X, y, w)
         return self
+
+    def _fit_gate(self, X: np.ndarray, y: np.ndarray, w: np.ndarray) -> None:
+        """Fit the binary gate (``gate_class`` against the rest) on all rows; temperature 1."""
+        from sklearn.linear_model import LogisticRegression
+
+        if len(self.classes_) < 3 or self.gate_class not in set(self.classes_):
+            raise ValueError(f"gate_class {self.gate_class!r} must be one of three or more classes")
+        gate = LogisticRegression(C=self.gate_C, max_iter=self.max_iter)
+        gate.fit(X, y == self.gate_class, sample_weight=w)
+        self.gate_coef_ = gate.coef_[0].copy()
+        self.gate_intercept_ = float(gate.intercept_[0])
+        self.gate_temperature_ = 1.0
+
+    def with_gate(
+        self, X: Any, y: Any, sample_weight: Any = None, *, gate_class: Any, gate_C: float
+    ) -> StanceClassifier:
+        """A copy with a new gate fitted on ``X, y`` and this head's multinomial part kept.
+
+        The same head as ``fit(X, y, sample_weight, gate_only=...)`` with these gate
+        parameters, when this head's multinomial part was fitted on the rows outside
+        ``gate_only``: grids over ``gate_C`` need not refit the multinomial part each time.
+        Temperatures are reset to 1.
+        """
+        check_is_fitted(self, ("coef_", "intercept_"))
+        X, y = _validate_data(self, X, y, dtype=np.float64, reset=False)
+        new = self.from_dict(self.to_dict())
+        new.set_params(gate_class=gate_class, gate_C=gate_C)
+        new.temperature_ = 1.0
+        new.n_iter_ = self.n_iter_
+        new._fit_gate(X, y, _check_sample_weight(sample_weight, X, dtype=np.float64))
+        return new
 
     @property
     def _gated(self) -> bool:

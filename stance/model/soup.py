@@ -77,28 +77,12 @@ def soup_training_config(
     }
 
 
-def _fit_head(
-    frame: pd.DataFrame,
-    out_dir: Path,
-    *,
-    base_dir: Path | str,
-    device: str | None,
-    max_length: int,
-    limit: int | None = None,
-    augment: tuple[str, ...] = (),
-    neutral_gate: bool = False,
-) -> dict[str, Any]:
-    """Fit and calibrate the head of ``out_dir`` as training does (train rows, dev sample)."""
-    head, info, _, _ = encoder_head(
-        frame,
-        out_dir / "lora.safetensors",
-        base_dir=base_dir,
-        device=device,
-        max_length=max_length,
-        limit=limit,
-        augment=augment,
-        neutral_gate=neutral_gate,
-    )
+def _fit_head(frame: pd.DataFrame, out_dir: Path, **kwargs: Any) -> dict[str, Any]:
+    """Fit and calibrate the head of ``out_dir`` as training does and write ``head.json``.
+
+    Keywords as :func:`encoder_head`. Returns the head's summary.
+    """
+    head, info, _, _ = encoder_head(frame, out_dir / "lora.safetensors", **kwargs)
     (out_dir / "head.json").write_text(json.dumps(head.to_dict()) + "\n")
     return info
 

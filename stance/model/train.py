@@ -367,8 +367,9 @@ def train_frame(
         for step, index in enumerate(bar):
             optimizer.zero_grad(set_to_none=True)
             value = 0.0  # the batch's loss; its gradients are summed over slices of it
-            for start in range(0, len(index), micro_batch or len(index)):
-                chunk = index[start : start + (micro_batch or len(index))]
+            slice_rows = micro_batch or len(index)
+            for start in range(0, len(index), slice_rows):
+                chunk = index[start : start + slice_rows]
                 part = batch_loss(chunk) * (len(chunk) / len(index))
                 part.backward()
                 value += part.item()
@@ -659,15 +660,13 @@ def select_head(
             for c in grid
         ]
     )
-    if neutral_gate:
-        c = chosen["C"]
+    if neutral_gate:  # the chosen multinomial part stays; only the gate is fitted per gate_C
+        c, base = chosen["C"], head
         head, scores, chosen = best_of(
             [
                 (
                     {"C": c, "gate_C": g},
-                    StanceClassifier(C=c, max_iter=2000, gate_class="neutral", gate_C=g).fit(
-                        x_train, y_train, sample_weight, gate_only=gate_only
-                    ),
+                    base.with_gate(x_train, y_train, sample_weight, gate_class="neutral", gate_C=g),
                 )
                 for g in grid
             ]
