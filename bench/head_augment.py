@@ -2,6 +2,7 @@
 
     python bench/head_augment.py                       # caches embeddings in --cache-dir
     python bench/head_augment.py --cache-dir DIR       # reuse them (a run takes ~10 min then)
+    python bench/head_augment.py --set deflect         # session 10: deflection rows in the gate
 
 The encoder of the packaged artifact stays fixed; each variant refits the head as
 ``stance refit-head`` does (24,000 train rows; ``C``, ``gate_C`` from (0.1, 1, 10) and the
@@ -14,6 +15,10 @@ choice rule: within 0.002 of the head before or higher, and hedge dev accuracy u
 ``fixtures/contrast/hedge_dev.csv`` (hand-written non-answers and softened statements: a dev
 set for hedges) and on the contrast set (test). Embedding the 29,000 head rows at 256 tokens
 takes ~12 minutes on 2 cores.
+
+``--set deflect`` (session 10) adds :func:`stance.model.augment.deflect_augment` rows (non-answers
+that name the topic, and commitments in the same words of process) to the gate, and also prints
+accuracy on the news-style sets ``news_dev.csv`` and ``news_statements.csv``.
 """
 
 from __future__ import annotations
@@ -22,19 +27,30 @@ import argparse
 import json
 from pathlib import Path
 
-HEDGE_DEV = Path(__file__).resolve().parents[1] / "fixtures" / "contrast" / "hedge_dev.csv"
-#: (name, report rows per label or None, weight, labels kept or None, neutral gate).
-VARIANTS = (
-    ("softmax head, no report rows (before)", None, 1.0, None, False),
-    ("softmax head + report rows, 3 per label, weight 0.5", 3, 0.5, None, False),
-    ("softmax head + report rows, 3 per label", 3, 1.0, None, False),
-    ("softmax head + report rows, 3 per label, weight 2", 3, 2.0, None, False),
-    ("softmax head + report rows, 4 per label", 4, 1.0, None, False),
-    ("softmax head + neutral report rows only", 3, 1.0, ("neutral",), False),
-    ("neutral gate, no report rows", None, 1.0, None, True),
-    ("neutral gate + report rows, 3 per label", 3, 1.0, None, True),
-    ("neutral gate + report rows, 4 per label (packaged)", 4, 1.0, None, True),
-)
+CONTRAST_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "contrast"
+HEDGE_DEV = CONTRAST_DIR / "hedge_dev.csv"
+NEWS_SETS = ("news_dev", "news_statements")
+#: (name, extra rows as ((augmentation, rows per label), ...), weight, labels kept or None,
+#: neutral gate).
+VARIANTS = {
+    "report": (
+        ("softmax head, no report rows (before)", (), 1.0, None, False),
+        ("softmax head + report rows, 3 per label, weight 0.5", (("report", 3),), 0.5, None, False),
+        ("softmax head + report rows, 3 per label", (("report", 3),), 1.0, None, False),
+        ("softmax head + report rows, 3 per label, weight 2", (("report", 3),), 2.0, None, False),
+        ("softmax head + report rows, 4 per label", (("report", 4),), 1.0, None, False),
+        ("softmax head + neutral report rows only", (("report", 3),), 1.0, ("neutral",), False),
+        ("neutral gate, no report rows", (), 1.0, None, True),
+        ("neutral gate + report rows, 3 per label", (("report", 3),), 1.0, None, True),
+        ("neutral gate + report rows, 4 per label (packaged)", (("report", 4),), 1.0, None, True),
+    ),
+    "deflect": (
+        ("neutral gate + report 4 (packaged)", (("report", 4),), 1.0, None, True),
+        ("neutral gate + report 4 + deflect 4", (("report", 4), ("deflect", 4)), 1.0, None, True),
+        ("neutral gate + deflect 4", (("deflect", 4),), 1.0, None, True),
+        ("neutral gate + deflect 2", (("deflect", 2),), 1.0, None, True),
+    ),
+}
 
 
 def accuracy(frame, proba, classes) -> dict[str, float]:
@@ -49,12 +65,12 @@ def accuracy(frame, proba, classes) -> dict[str, float]:
     return out
 
 
-def run(data: Path, cache: Path) -> list[dict]:
+def run(data: Path, cache: Path, variant_set: str = "report") -> list[dict]:
     import numpy as np
     import pandas as pd
 
     from stance.model.artifact import default_artifact_dir
-    from stance.model.augment import report_augment
+    from stance.model.augment import deflect_augment, report_augment
     from stance.model.data import load_pairs
     from stance.model.encoder import base_model_path, encode_pairs, load_transformer
     from stance.model.evaluate import CONTRAST_FILE
@@ -87,14 +103,23 @@ def run(data: Path, cache: Path) -> list[dict]:
     x_rows, x_dev = embed(rows, "train"), embed(dev, "dev")
     hedge, contrast = pd.read_csv(HEDGE_DEV), pd.read_csv(CONTRAST_FILE)
     x_hedge, x_contrast = embed(hedge), embed(contrast)
+    news = {}
+    if variant_set == "deflect":
+        news = {name: pd.read_csv(CONTRAST_DIR / f"{name}.csv") for name in NEWS_SETS}
+    x_news = {name: embed(frame) for name, frame in news.items()}
     train = fit[fit["split"] == "train"]
-    reports = {k: report_augment(train, seed=DEV_SEED, per_label=k) for k in (3, 4)}
-    x_reports = {k: embed(r) for k, r in reports.items()}
+    makers = {"report": report_augment, "deflect": deflect_augment}
+    extras, x_extras = {}, {}
+    for _, wanted, *_ in VARIANTS[variant_set]:
+        for kind, per_label in wanted:
+            if (kind, per_label) not in extras:
+                part = makers[kind](train, seed=DEV_SEED, per_label=per_label)
+                extras[kind, per_label], x_extras[kind, per_label] = part, embed(part)
     results = []
-    for name, per_label, weight, labels, gate in VARIANTS:
+    for name, wanted, weight, labels, gate in VARIANTS[variant_set]:
         x, y, w = x_rows, rows["label"].to_numpy(), np.ones(len(rows))
-        if per_label is not None:
-            extra, x_extra = reports[per_label], x_reports[per_label]
+        for key in wanted:
+            extra, x_extra = extras[key], x_extras[key]
             keep = extra["label"].isin(labels).to_numpy() if labels else np.ones(len(extra), bool)
             x = np.vstack([x, x_extra[keep]])
             y = np.concatenate([y, extra["label"].to_numpy()[keep]])
@@ -111,6 +136,10 @@ def run(data: Path, cache: Path) -> list[dict]:
                 "dev": {k: round(v, 4) for k, v in scores.items()},
                 "hedge_dev": accuracy(hedge, head.predict_proba(x_hedge), head.classes_),
                 "contrast": accuracy(contrast, head.predict_proba(x_contrast), head.classes_),
+                **{
+                    name: accuracy(frame, head.predict_proba(x_news[name]), head.classes_)
+                    for name, frame in news.items()
+                },
             }
         )
         print(json.dumps(results[-1]), flush=True)
@@ -121,8 +150,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
     parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/stance-head-augment"))
+    parser.add_argument("--set", choices=sorted(VARIANTS), default="report", dest="variant_set")
     args = parser.parse_args()
-    run(args.data, args.cache_dir)
+    run(args.data, args.cache_dir, args.variant_set)
 
 
 if __name__ == "__main__":

@@ -10,18 +10,22 @@ import pytest
 
 from stance.model.augment import (
     antonym_augment,
+    deflect_augment,
     negate_once,
     negation_augment,
     off_topic_augment,
     report_augment,
     report_statement,
     report_target,
+    topic_phrase,
 )
 from stance.model.evaluate import BEGIN, CONTRAST_FILE, END, NEWS_FILE, write_block
 from stance.model.metrics import expected_calibration_error, score_split
 
 #: Written in session 9 and scored by no model there: the news-style check of the next choice.
 NEWS_DEV_FILE = CONTRAST_FILE.with_name("news_dev.csv")
+#: Written in session 10 by a separate author who saw neither the templates nor the other sets.
+NEWS_TEST_FILE = CONTRAST_FILE.with_name("news_test.csv")
 
 
 def test_write_block_keeps_other_sections(tmp_path):
@@ -45,7 +49,7 @@ def test_contrast_set_is_large_varied_and_paired():
     assert {"negation", "antonym", "hedge"} <= set(pairs["variation"])
 
 
-@pytest.mark.parametrize("path", [NEWS_FILE, NEWS_DEV_FILE], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [NEWS_FILE, NEWS_DEV_FILE, NEWS_TEST_FILE], ids=lambda p: p.name)
 def test_news_statements_give_each_topic_a_commitment_a_reversal_and_a_non_answer(path):
     rows = pd.read_csv(path)
     assert rows["group_id"].nunique() >= 20
@@ -57,12 +61,16 @@ def test_news_statements_give_each_topic_a_commitment_a_reversal_and_a_non_answe
 
 def test_news_sets_share_no_statement_or_target_with_each_other_or_the_contrast_set():
     news, dev = pd.read_csv(NEWS_FILE), pd.read_csv(NEWS_DEV_FILE)
+    held_out = pd.read_csv(NEWS_TEST_FILE)
     contrast = pd.read_csv(CONTRAST_FILE)
     hedge = pd.read_csv(CONTRAST_FILE.with_name("hedge_dev.csv"))
     assert not set(dev["target"]) & set(news["target"])
     for other in (news, contrast, hedge):
         assert not set(dev["text"]) & set(other["text"])
     assert not set(news["text"]) & set(contrast["text"])
+    for other in (news, dev, contrast, hedge):
+        assert not set(held_out["target"]) & set(other["target"])
+        assert not set(held_out["text"]) & set(other["text"])
 
 
 def test_metrics_on_known_predictions():
@@ -189,6 +197,39 @@ def test_report_rows_restate_each_target_as_pledge_refusal_and_non_answer():
     assert report_statement("More guns", "be banned", "{x} will {vp}, {a_} said.", "The party") == (
         "More guns will be banned, the party said."
     )
+
+
+def test_deflection_rows_name_the_topic_and_commit_in_the_same_words():
+    assert topic_phrase("We", "ban whaling") == "whaling"
+    assert topic_phrase("Speed limits", "be reduced") == "Speed limits"  # may be a name
+    assert topic_phrase("The minimum wage", "be raised") == "the minimum wage"
+    assert topic_phrase("We", "get rid of tolls") is None  # a particle: no clean object
+    assert topic_phrase("Ukraine", "join NATO") is None  # an active subject is not the topic
+    assert topic_phrase("There", "be a ban on fur") is None
+    frame = _pairs(
+        [
+            ["We should ban whaling", "Whales are sentient.", "favor", "ibm_argq", "train", 1],
+            ["We should ban whaling", "It is tradition.", "against", "ibm_argq", "train", 1],
+            ["Ukraine should join NATO", "Security.", "favor", "perspectrum", "train", 1],
+            ["gun control", "Guns kill.", "favor", "vast", "train", 1],
+        ]
+    )
+    aug = deflect_augment(frame, seed=0, per_label=3)
+    assert len(aug) == 18 and aug.groupby(["target", "label"]).size().eq(3).all()
+    assert set(aug["dataset"]) == {"ibm_argq+defl", "perspectrum+defl"}
+    whaling = aug[aug["target"] == "We should ban whaling"]
+    assert whaling["text"].str.contains("whaling").all()
+    committed = whaling[whaling["label"] != "neutral"]
+    # a side is taken in so many words: the verb phrase, negated or dropped for "against"
+    assert committed["text"].str.contains("ban whaling").all()
+    against = committed[committed["label"] == "against"]["text"]
+    assert against.str.contains(r"\bnot\b|\bnever\b|scrapped|shelved|abandoned").all()
+    assert not committed[committed["label"] == "favor"]["text"].str.contains(r"\bnot\b").any()
+    # with no topic phrase a non-answer asks the whole question
+    nato = aug[(aug["target"] == "Ukraine should join NATO") & (aug["label"] == "neutral")]
+    assert nato["text"].str.contains("whether Ukraine should join NATO").all()
+    assert aug["text"].str.match(r"[A-Z]").all()
+    pd.testing.assert_frame_equal(aug, deflect_augment(frame, seed=0, per_label=3))
 
 
 def test_length_batches_cover_every_row_once_with_similar_lengths():

@@ -19,6 +19,10 @@ contrast pairs with flipped labels, and re-targeted rows teach "neutral":
   (``The government ruled out any move to ban whaling.``: against) or a non-answer
   (``The government declined to say whether it would ban whaling.``: neutral). The training
   sets are debate arguments; this is the register of the statements ``stance`` scores.
+* :func:`deflect_augment`, **news-style non-answers that name the topic**: the speaker hands the
+  question to another body, defers it or keeps options open (``Asked about whaling, the
+  minister said that was a matter for the courts.``: neutral), beside commitments in the same
+  words of process (``The minister said the review was over and it will not ban whaling.``).
 
 All are off by default; each was measured on the dev splits (docs/stance-model.md).
 """
@@ -368,4 +372,125 @@ def report_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd.
         return frame.iloc[:0].copy()
     out = pd.DataFrame(rows)
     out["dataset"] = out["dataset"] + "+rep"
+    return out[list(frame.columns)]
+
+
+#: Bodies a speaker hands a question to ("a matter for the courts").
+_BODIES = (
+    "the courts",
+    "the regulator",
+    "parliament",
+    "local councils",
+    "an independent commission",
+    "the next government",
+    "the cabinet",
+    "voters",
+)
+#: Deflections: the speaker talks about the topic and takes no side. ``{t}`` is the topic as a
+#: noun phrase (:func:`topic_phrase`), ``{w}`` the question as a whether-clause.
+_DEFLECT_NEUTRAL = (
+    "Asked about {t}, {a_} said that was a matter for {body}.",
+    "{a} said {t} would be looked at as part of a wider review.",
+    "{a} said it had not yet reached a view on {t}.",
+    "Pressed on {t}, {a_} said there would be no comment until the report is published.",
+    "{a} said its position on {t} would depend on the evidence.",
+    "{a} refused to be drawn on {t}, saying other issues came first.",
+    "On {t}, {a_} said all options remained on the table.",
+    "{a} said a decision on {t} would be taken in due course.",
+    "{a} said it was listening to all sides of the debate on {t}.",
+    "{a} said nothing had been decided on {t}.",
+    "{a} said it was too early to say {w}.",
+    "{a} would not be drawn on {w}, saying a consultation was under way.",
+    "Asked {w}, {a_} said that was for {body} to decide.",
+    "{a} said {w} would depend on the outcome of the consultation.",
+)
+#: Commitments in the same words of process, so that the words alone do not mean "no side".
+_DEFLECT_SIDES = {
+    "favor": (
+        "{a} said the review was over and {s} will {vp}.",
+        "After months of consultation, {a_} confirmed that {s} will {vp}.",
+        "{a} said that, whatever the critics say, {s} must {vp}.",
+        "Asked about {t}, {a_} said the decision had been made: {s} will {vp}.",
+        "{a} gave the go-ahead for plans {plan}.",
+        "{a} pushed through plans {plan}, despite calls for a review.",
+        "{a} signalled that {s} would {vp}.",
+    ),
+    "against": (
+        "{a} said the review was over and {s} will not {vp}.",
+        "After months of consultation, {a_} confirmed that {s} will not {vp}.",
+        "{a} said that, whatever the critics say, {s} must never {vp}.",
+        "Asked about {t}, {a_} said the decision had been made: {s} will not {vp}.",
+        "{a} scrapped plans {plan}.",
+        "{a} shelved plans {plan}, citing the review.",
+        "{a} signalled that {s} would not {vp}.",
+        "{a} abandoned its pledge {plan} after the consultation.",
+    ),
+}
+_PARTICLES = frozenset("up out off in on away down back to of rid for with".split())
+_NOT_A_TOPIC = frozenset("there it you this that they he she".split())
+
+
+def topic_phrase(subject: str, verb: str) -> str | None:
+    """What a proposition is about, as a noun phrase a report can name, or None.
+
+    ``("We", "ban whaling")`` -> ``"whaling"`` (the object of the verb);
+    ``("Speed limits", "be reduced")`` -> ``"speed limits"`` (the subject of a passive).
+    """
+    words = verb.split()
+    if subject.lower() == "we":
+        if len(words) < 2 or words[0].lower() == "be" or words[1].lower() in _PARTICLES:
+            return None
+        return " ".join(words[1:])
+    if words[0].lower() == "be" and subject.split()[0].lower() not in _NOT_A_TOPIC:
+        return _inside(subject)
+    return None
+
+
+def deflect_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd.DataFrame:
+    """News-style non-answers about the training targets, and commitments in the same words.
+
+    A non-answer names the topic and takes no side: it hands the question to another body
+    ("a matter for the courts"), defers it ("in due course", "a wider review"), keeps options
+    open or makes it conditional (neutral). The favor and against rows use the same words of
+    process but commit ("the review was over and the government will not ban whaling"), or
+    act in a report's words ("scrapped plans to", "gave the go-ahead for", "signalled that"),
+    so a model cannot learn "procedural words mean no side". Targets as in :func:`report_augment`;
+    ``per_label`` rows per label and target. Returns rows with the columns of ``frame``
+    (``dataset`` suffixed ``+defl``).
+    """
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    polar = frame[frame["label"].isin(_FLIP)].drop_duplicates("target")
+    rows = []
+    for row in polar.itertuples(index=False):
+        parts = report_target(row.target)
+        if parts is None:
+            continue
+        subject, verb = parts
+        we = subject.lower() == "we"
+        topic = topic_phrase(subject, verb)
+        for label, options in (("neutral", _DEFLECT_NEUTRAL), *_DEFLECT_SIDES.items()):
+            usable = [t for t in options if topic is not None or "{t}" not in t]
+            for i in rng.choice(len(usable), size=min(per_label, len(usable)), replace=False):
+                actor = _ACTORS[rng.integers(len(_ACTORS))]
+                a_ = actor[0].lower() + actor[1:]
+                x = _inside(subject)
+                fields = {
+                    "a": actor,
+                    "a_": a_,
+                    "t": topic,
+                    "body": _BODIES[rng.integers(len(_BODIES))],
+                    "w": f"whether to {verb}" if we else f"whether {x} should {verb}",
+                    "s": "it" if we else x,
+                    "plan": f"to {verb}" if we else f"for {x} to {verb}",
+                    "vp": verb,
+                }
+                text = usable[i].format(**fields)
+                rows.append({**row._asdict(), "text": text[0].upper() + text[1:], "label": label})
+    if not rows:
+        return frame.iloc[:0].copy()
+    out = pd.DataFrame(rows)
+    out["dataset"] = out["dataset"] + "+defl"
     return out[list(frame.columns)]

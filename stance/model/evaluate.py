@@ -4,9 +4,8 @@
 its zero-shot rows; favor/against macro-F1 on IBM ArgQ, Perspectrum, Procon20; Emergent 3-way),
 expected calibration error and confusion matrices; polarity sensitivity on the hand-written
 contrast set (``fixtures/contrast/contrast_set.csv``); news-style statements of policy actions
-(``fixtures/contrast/news_statements.csv``: commitments, reversals, non-answers); and the gain
-from a few analyst examples
-per topic (:meth:`stance.model.StanceModel.adapt`). The markdown goes into ``docs/accuracy.md``
+(:data:`NEWS_FILES`: commitments, reversals, non-answers); and the gain from a few analyst
+examples per topic (:meth:`stance.model.StanceModel.adapt`). The markdown goes into ``docs/accuracy.md``
 between ``<!-- stance-model:begin -->`` and ``<!-- stance-model:end -->``; the rest of the
 file is left alone.
 """
@@ -28,6 +27,15 @@ if TYPE_CHECKING:
 BEGIN, END = "<!-- stance-model:begin -->", "<!-- stance-model:end -->"
 CONTRAST_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "contrast" / "contrast_set.csv"
 NEWS_FILE = CONTRAST_FILE.with_name("news_statements.csv")
+#: News-style sets, each topic a commitment, a reversal and a non-answer, with when and by whom
+#: they were written (docs/stance-model.md says which model choice saw which).
+NEWS_FILES = {
+    NEWS_FILE: "session 9, written after one model choice and scored in it",
+    CONTRAST_FILE.with_name("news_dev.csv"): "session 9, first scored in session 10",
+    CONTRAST_FILE.with_name("news_test.csv"): (
+        "session 10, by a separate author who saw neither the templates nor the other sets"
+    ),
+}
 FEW_SHOT_K = (4, 8)
 FEW_SHOT_DATASETS = ("ibm_argq", "perspectrum")
 DATASET_NAMES = {
@@ -80,7 +88,7 @@ def evaluate(
     emb = model.embedder.transform(test, progress=True)
     datasets = score_datasets(test, model.head.predict_proba(emb))
     contrast_scores = score_contrast(model, Path(contrast)) if Path(contrast).is_file() else None
-    news_scores = score_news(model, NEWS_FILE) if NEWS_FILE.is_file() else None
+    news_scores = [score_news(model, path) for path in NEWS_FILES if path.is_file()]
     few_shot = few_shot_gain(model, test, emb, seed=seed)
     result = {
         "datasets": datasets,
@@ -278,25 +286,33 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"right) {_fmt(c['pair_accuracy'])}",
             f"- accuracy by variation: {variations}",
         ]
-    n = result.get("news")
-    if n is not None:
-        variations = ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(n["by_variation"].items()))
-        body = "; ".join(
-            f"{gold}: " + ", ".join(str(k) for k in row)
-            for gold, row in zip(CLASSES, n["confusion"], strict=True)
-        )
+    news = result.get("news") or []
+    if news:
         lines += [
             "",
             "### News-style statements (commitments, reversals, non-answers)",
             "",
-            f"`fixtures/contrast/{n['file']}`: {n['groups']} topics, each with a commitment "
-            "(favor), a reversal in a news report's words (against: scrapped, walked back, "
-            f"lifted the cap) and a non-answer (neutral); {n['rows']} statements, hand-written "
-            "in session 9 before any model was scored on them.",
+            "Each topic has a commitment (favor), a reversal in a news report's words (against: "
+            "scrapped, walked back, lifted the cap) and a non-answer (neutral), hand-written "
+            "(`fixtures/contrast/`).",
             "",
-            f"- accuracy {_fmt(n['accuracy'])}; by variation: {variations}",
-            f"- confusion [{' / '.join(CLASSES)}] — {body}",
+            "| set | written | topics | statements | accuracy | commitment | reversal | "
+            "non-answer | confusion [against / favor / neutral] |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
+        written = {path.name: note for path, note in NEWS_FILES.items()}
+        for n in news:
+            by = n["by_variation"]
+            body = "; ".join(
+                f"{gold}: " + ", ".join(str(k) for k in row)
+                for gold, row in zip(CLASSES, n["confusion"], strict=True)
+            )
+            lines.append(
+                f"| `{n['file']}` | {written.get(n['file'], '')} | {n['groups']} | {n['rows']} | "
+                f"{_fmt(n['accuracy'])} | {_fmt(by.get('commitment'))} | "
+                f"{_fmt(by.get('reversal'))} | "
+                f"{_fmt(by.get('non-answer'))} | {body} |"
+            )
     f = result["few_shot"]
     lines += [
         "",

@@ -201,7 +201,9 @@ def train_frame(
     about 1 row in 6), ``"antonym"`` (antonym-swapped targets/texts, labels flipped, up to
     1 row in 4), ``"off_topic"`` (texts paired with another target of their dataset,
     labelled neutral, 8% of rows) and ``"report"`` (news-style restatements of the targets:
-    pledges, refusals and non-answers, 9 rows per splittable target). ``rdrop`` > 0 adds
+    pledges, refusals and non-answers, 9 rows per splittable target) and ``"deflect"``
+    (non-answers that name the topic and commitments in the same words, 9 rows per splittable
+    target). ``rdrop`` > 0 adds
     R-Drop: each batch goes through the encoder twice (different dropout masks) and ``rdrop``
     times the symmetric KL divergence of the two predictions is added to the loss. ``group_by_length`` batches pairs of similar
     token length (:func:`length_batches`): far less padding, so an epoch costs about half as
@@ -496,7 +498,7 @@ def train_frame(
 
 
 #: Names accepted by ``augment`` (:func:`train_frame`).
-AUGMENTATIONS = ("negation", "antonym", "off_topic", "report")
+AUGMENTATIONS = ("negation", "antonym", "off_topic", "report", "deflect")
 
 
 def check_augment(kinds: Iterable[str]) -> tuple[str, ...]:
@@ -509,7 +511,12 @@ def check_augment(kinds: Iterable[str]) -> tuple[str, ...]:
 
 
 def _augment(
-    rows: pd.DataFrame, kinds: tuple[str, ...], seed: int, *, report_per_label: int = 3
+    rows: pd.DataFrame,
+    kinds: tuple[str, ...],
+    seed: int,
+    *,
+    report_per_label: int = 3,
+    deflect_per_label: int = 3,
 ) -> dict[str, pd.DataFrame]:
     """Extra training rows per augmentation kind (see :func:`train_frame`)."""
     from stance.model import augment
@@ -521,6 +528,7 @@ def _augment(
         "antonym": lambda: augment.antonym_augment(rows, seed=seed),
         "off_topic": lambda: augment.off_topic_augment(rows, seed=seed),
         "report": lambda: augment.report_augment(rows, seed=seed, per_label=report_per_label),
+        "deflect": lambda: augment.deflect_augment(rows, seed=seed, per_label=deflect_per_label),
     }
     return {kind: makers[kind]() for kind in check_augment(kinds)}
 
@@ -590,6 +598,9 @@ def _mean(record: dict[str, Any]) -> float:
 
 #: Report rows per label and target for the head (:func:`head_rows`): every template once.
 HEAD_REPORT_PER_LABEL = 4
+#: Deflection rows per label and target in a head's rows (session 10: 4 called too many
+#: committed statements neutral; docs/stance-model.md).
+HEAD_DEFLECT_PER_LABEL = 2
 
 
 def head_rows(
@@ -598,7 +609,8 @@ def head_rows(
     """The head's training rows: up to ``train_cap`` train rows of ``frame`` plus ``augment`` rows.
 
     Augmentation rows (:data:`AUGMENTATIONS`, seeded with ``seed``; report rows
-    :data:`HEAD_REPORT_PER_LABEL` per label) are made from all train rows of ``frame`` and
+    :data:`HEAD_REPORT_PER_LABEL` per label, deflection rows :data:`HEAD_DEFLECT_PER_LABEL`) are
+    made from all train rows of ``frame`` and
     appended after the train rows. Returns the rows and the count added per augmentation.
     """
     import pandas as pd
@@ -606,7 +618,11 @@ def head_rows(
     train_rows = frame[frame["split"] == "train"]
     rows = _subsample(train_rows, train_cap, seed + 1)
     extra = _augment(
-        train_rows, check_augment(augment), seed, report_per_label=HEAD_REPORT_PER_LABEL
+        train_rows,
+        check_augment(augment),
+        seed,
+        report_per_label=HEAD_REPORT_PER_LABEL,
+        deflect_per_label=HEAD_DEFLECT_PER_LABEL,
     )
     rows = pd.concat([rows, *extra.values()], ignore_index=True)
     return rows, {kind: len(part) for kind, part in extra.items()}
