@@ -73,6 +73,23 @@ def test_news_style_statements_are_scored_by_kind(model):
     assert result["accuracy"] >= 0.5
 
 
+def test_non_answers_in_a_report_mostly_take_no_side(model):
+    """A minister who hands the question elsewhere or defers it is neutral, not for or against.
+
+    ``news_test.csv`` was written by a separate author from the gate's templates; a non-answer
+    read as a side becomes the "now" quote of a false reversal downstream.
+    """
+    result = score_news(model, CONTRAST_FILE.with_name("news_test.csv"))
+    assert result["by_variation"]["non-answer"] >= 0.6
+    assert result["by_variation"]["commitment"] >= 0.7
+    texts = [
+        "Asked about the fuel duty freeze, the chancellor said that was a matter for the budget.",
+        "The minister said a decision on the runway would be taken in due course.",
+    ]
+    targets = ["The fuel duty freeze should be extended", "The new runway should be built"]
+    assert list(model.predict(texts, targets)) == ["neutral", "neutral"]
+
+
 def test_same_text_flips_with_a_negated_target(model):
     text = ["The government must ban all new coal mines."]
     favor = model.predict_proba(text, ["New coal mines should be banned"])[0]
