@@ -351,6 +351,23 @@ def report_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd.
     ``per_label`` statements per label, from randomly drawn templates and actors. Returns a frame
     with the columns of ``frame`` (``dataset`` suffixed ``+rep``).
     """
+
+    def statements(subject, verb, rng):
+        templates = _ACTOR_REPORTS if subject.lower() == "we" else _SUBJECT_REPORTS
+        for label, options in templates.items():
+            for i in rng.choice(len(options), size=min(per_label, len(options)), replace=False):
+                actor = _ACTORS[rng.integers(len(_ACTORS))]
+                yield report_statement(subject, verb, options[i], actor), label
+
+    return _restated(frame, seed=seed, suffix="+rep", statements=statements)
+
+
+def _restated(frame: pd.DataFrame, *, seed: int, suffix: str, statements) -> pd.DataFrame:
+    """Rows restating each splittable favor/against target (:func:`report_target`).
+
+    ``statements(subject, verb, rng)`` yields ``(text, label)`` pairs for one target; the rows
+    keep the columns of ``frame``, ``dataset`` suffixed with ``suffix``.
+    """
     import numpy as np
     import pandas as pd
 
@@ -361,17 +378,12 @@ def report_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd.
         parts = report_target(row.target)
         if parts is None:
             continue
-        subject, verb = parts
-        templates = _ACTOR_REPORTS if subject.lower() == "we" else _SUBJECT_REPORTS
-        for label, options in templates.items():
-            for i in rng.choice(len(options), size=min(per_label, len(options)), replace=False):
-                actor = _ACTORS[rng.integers(len(_ACTORS))]
-                text = report_statement(subject, verb, options[i], actor)
-                rows.append({**row._asdict(), "text": text, "label": label})
+        for text, label in statements(*parts, rng):
+            rows.append({**row._asdict(), "text": text, "label": label})
     if not rows:
         return frame.iloc[:0].copy()
     out = pd.DataFrame(rows)
-    out["dataset"] = out["dataset"] + "+rep"
+    out["dataset"] = out["dataset"] + suffix
     return out[list(frame.columns)]
 
 
@@ -458,39 +470,25 @@ def deflect_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd
     ``per_label`` rows per label and target. Returns rows with the columns of ``frame``
     (``dataset`` suffixed ``+defl``).
     """
-    import numpy as np
-    import pandas as pd
 
-    rng = np.random.default_rng(seed)
-    polar = frame[frame["label"].isin(_FLIP)].drop_duplicates("target")
-    rows = []
-    for row in polar.itertuples(index=False):
-        parts = report_target(row.target)
-        if parts is None:
-            continue
-        subject, verb = parts
+    def statements(subject, verb, rng):
         we = subject.lower() == "we"
         topic = topic_phrase(subject, verb)
+        x = _inside(subject)
         for label, options in (("neutral", _DEFLECT_NEUTRAL), *_DEFLECT_SIDES.items()):
             usable = [t for t in options if topic is not None or "{t}" not in t]
             for i in rng.choice(len(usable), size=min(per_label, len(usable)), replace=False):
                 actor = _ACTORS[rng.integers(len(_ACTORS))]
-                a_ = actor[0].lower() + actor[1:]
-                x = _inside(subject)
-                fields = {
-                    "a": actor,
-                    "a_": a_,
-                    "t": topic,
-                    "body": _BODIES[rng.integers(len(_BODIES))],
-                    "w": f"whether to {verb}" if we else f"whether {x} should {verb}",
-                    "s": "it" if we else x,
-                    "plan": f"to {verb}" if we else f"for {x} to {verb}",
-                    "vp": verb,
-                }
-                text = usable[i].format(**fields)
-                rows.append({**row._asdict(), "text": text[0].upper() + text[1:], "label": label})
-    if not rows:
-        return frame.iloc[:0].copy()
-    out = pd.DataFrame(rows)
-    out["dataset"] = out["dataset"] + "+defl"
-    return out[list(frame.columns)]
+                text = usable[i].format(
+                    a=actor,
+                    a_=actor[0].lower() + actor[1:],
+                    t=topic,
+                    body=_BODIES[rng.integers(len(_BODIES))],
+                    w=f"whether to {verb}" if we else f"whether {x} should {verb}",
+                    s="it" if we else x,
+                    plan=f"to {verb}" if we else f"for {x} to {verb}",
+                    vp=verb,
+                )
+                yield text[0].upper() + text[1:], label
+
+    return _restated(frame, seed=seed, suffix="+defl", statements=statements)
