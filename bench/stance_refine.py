@@ -2,12 +2,15 @@
 
 Caches the hidden states after the lower layers of the packaged (LoRA-merged) encoder once,
 then trains new LoRA factors on the top ``--top`` layers only (plus a softmax head) from those
-cached activations, optionally with antonym-swapped rows (``--augment``: one polarity word
-swapped in a "should"-target or in a short text, favor/against flipped). Prints mean dev
-macro-F1 (logistic-regression head refitted on 8,000 train rows) and contrast-set accuracy,
-before and after. Nothing is written to the artifact. Results: docs/stance-model.md.
+cached activations, optionally with augmentation rows (``--augment KIND ...``, names of
+``stance.model.train.AUGMENTATIONS``: ``antonym`` swaps one polarity word, ``action`` restates
+the target as a policy action moved forward or undone). Prints mean dev macro-F1
+(logistic-regression head refitted on 8,000 train rows), contrast-set accuracy and
+favor/against accuracy on the news-style sets seen so far, before and after. ``--save DIR``
+writes a candidate artifact (the packaged factors plus the new top-layer factors, same head)
+for ``stance refit-head``; the packaged artifact is never touched. Results: docs/stance-model.md.
 
-    python bench/stance_refine.py --train-rows 16000 [--augment] [--cache-dir DIR]
+    python bench/stance_refine.py --train-rows 16000 [--augment action] [--cache-dir DIR]
 """
 
 import argparse
@@ -16,14 +19,15 @@ import math
 import os
 import random
 import re
+import shutil
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 
-from stance.model.artifact import default_artifact_dir
-from stance.model.augment import antonym_augment
+from stance.model.artifact import default_artifact_dir, read_meta, write_meta
 from stance.model.data import load_pairs
 from stance.model.encoder import (
     base_model_path,
@@ -33,9 +37,9 @@ from stance.model.encoder import (
     tokenize_pairs,
 )
 from stance.model.head import StanceClassifier
-from stance.model.lora import TARGET_MODULES, load_lora, merge_lora
+from stance.model.lora import TARGET_MODULES, load_lora, merge_lora, save_lora
 from stance.model.metrics import CLASSES
-from stance.model.train import _subsample, dev_scores
+from stance.model.train import _augment, _subsample, dev_scores
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--train-rows", type=int, default=16000)
@@ -44,7 +48,8 @@ ap.add_argument("--rank", type=int, default=16)
 ap.add_argument("--lr", type=float, default=2e-4)
 ap.add_argument("--epochs", type=int, default=1)
 ap.add_argument("--bs", type=int, default=32)
-ap.add_argument("--augment", action="store_true", help="add antonym-swapped rows")
+ap.add_argument("--augment", nargs="*", default=[], help="augmentation kinds to add")
+ap.add_argument("--save", default="", help="write a candidate artifact here")
 ap.add_argument("--check", action="store_true")
 ap.add_argument("--skip-before", action="store_true")
 ap.add_argument("--cache-dir", default="", help="keep cached activations here between runs")
@@ -67,13 +72,19 @@ frame = load_pairs(args.data, splits=("train", "dev"))
 tr = _subsample(frame[frame.split == "train"], args.train_rows, 13)
 extra = None
 if args.augment:
-    extra = antonym_augment(tr, seed=13)
-    print("augmented rows", len(extra), flush=True)
+    made = _augment(tr, tuple(args.augment), 13)
+    print("augmented rows", {k: len(v) for k, v in made.items()}, flush=True)
+    extra = pd.concat(list(made.values()), ignore_index=True)
 dv = frame[frame.split == "dev"]
 dv = pd.concat(
     [_subsample(dv[dv.dataset == n], 1500, 13) for n in sorted(set(dv.dataset))], ignore_index=True
 )
 con = pd.read_csv("fixtures/contrast/contrast_set.csv")
+news = pd.concat(
+    [pd.read_csv(f"fixtures/contrast/{n}.csv") for n in ("news_dev", "news_statements")],
+    ignore_index=True,
+)
+news = news[news.label != "neutral"].reset_index(drop=True)
 head_rows = _subsample(frame[frame.split == "train"], 8000, 14)
 
 
@@ -169,11 +180,12 @@ if extra is not None:
     c_tr = c_tr + _cache(extra, "extra")
     tr = pd.concat([tr, extra], ignore_index=True)
 c_dv, c_con, c_head = cache(dv, "dev"), cache(con, "contrast"), cache(head_rows, "head")
+c_news = _cache(news, "news")
 
 
 def report(tag):
     t = time.time()
-    xh, xd, xc = embed(c_head), embed(c_dv), embed(c_con)
+    xh, xd, xc, xn = embed(c_head), embed(c_dv), embed(c_con), embed(c_news)
     best = None
     for C in (0.1,):
         h = StanceClassifier(C=C, max_iter=2000).fit(xh, head_rows.label.to_numpy())
@@ -188,6 +200,14 @@ def report(tag):
         v: round(float((pred[con.variation == v] == con.label[con.variation == v]).mean()), 3)
         for v in sorted(set(con.variation))
     }
+    # favor or against, whichever the head prefers (the neutral gate is not part of this bench)
+    pn = h.predict_proba(xn)
+    cls = list(h.classes_)
+    side = np.where(pn[:, cls.index("favor")] > pn[:, cls.index("against")], "favor", "against")
+    right = side == news.label.to_numpy()
+    news_var = {
+        v: round(float(right[news.variation == v].mean()), 3) for v in ("commitment", "reversal")
+    }
     print(
         json.dumps(
             {
@@ -196,6 +216,8 @@ def report(tag):
                 "dev": {k: round(v, 4) for k, v in sc.items()},
                 "contrast": round(con_acc, 3),
                 "byvar": byvar,
+                "news_polar": round(float(right.mean()), 3),
+                "news_byvar": news_var,
                 "s": round(time.time() - t),
             }
         ),
@@ -248,4 +270,46 @@ for ep in range(args.epochs):
             print(f"step {step}/{steps} loss {run:.3f} {time.time() - t:.0f}s", flush=True)
     print(f"epoch {ep + 1} done {time.time() - t:.0f}s", flush=True)
     report(f"epoch{ep + 1}")
+
+
+def save(out):
+    """The packaged factors plus the new top-layer ones: one LoRA merged at scaling 1.0."""
+    src = default_artifact_dir()
+    packaged, cfg = load_lora(src / "lora.safetensors")
+    tensors = {
+        k: v.float() * (cfg["scaling"] if k.endswith("lora_B") else 1.0)
+        for k, v in packaged.items()
+    }
+    named = {n: m for n, m in model.named_modules() if isinstance(m, LoRALinear)}
+    for name, w in named.items():
+        a, b = tensors[f"{name}.lora_A"], tensors[f"{name}.lora_B"]
+        tensors[f"{name}.lora_A"] = torch.cat([a, w.A.detach()], 0)
+        tensors[f"{name}.lora_B"] = torch.cat([b, w.s * w.B.detach()], 1)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copy(src / "head.json", out / "head.json")
+    config = {**cfg, "scaling": 1.0, "dtype": "float16", "rank": int(cfg["rank"]) + args.rank}
+    save_lora(out / "lora.safetensors", {k: v.half() for k, v in tensors.items()}, config=config)
+    meta = read_meta(src)
+    meta.pop("format_version")
+    tc = meta["training_config"]
+    tc["lora"] = config
+    tc.setdefault("refinements", []).append(
+        {
+            "layers": sorted({int(n.split(".")[2]) for n in named}),
+            "rank": args.rank,
+            "lr": args.lr,
+            "epochs": args.epochs,
+            "train_rows": args.train_rows,
+            "augment": list(args.augment),
+            "note": "bench/stance_refine.py: new LoRA factors on the top layers, trained on cached "
+            "activations of the layers below; the rank of those layers' factors is the sum",
+        }
+    )
+    write_meta(out, meta)
+    print("saved", out, flush=True)
+
+
+if args.save:
+    save(args.save)
 print("total", round(time.time() - t0), "s")

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from stance.model.augment import (
+    action_augment,
     antonym_augment,
     deflect_augment,
     negate_once,
@@ -230,6 +231,36 @@ def test_deflection_rows_name_the_topic_and_commit_in_the_same_words():
     assert nato["text"].str.contains("whether Ukraine should join NATO").all()
     assert aug["text"].str.match(r"[A-Z]").all()
     pd.testing.assert_frame_equal(aug, deflect_augment(frame, seed=0, per_label=3))
+
+
+def test_action_rows_restate_the_target_plan_moved_forward_or_undone():
+    frame = _pairs(
+        [
+            ["We should ban whaling", "Whales are sentient.", "favor", "ibm_argq", "train", 1],
+            ["Ukraine should join NATO", "Security.", "against", "perspectrum", "train", 1],
+            ["gun control", "Guns kill.", "favor", "vast", "train", 1],
+        ]
+    )
+    aug = action_augment(frame, seed=3, per_label=4)
+    # polar rows only, per_label each, for the targets a report can restate
+    assert aug.groupby(["target", "label"]).size().to_dict() == {
+        ("Ukraine should join NATO", "against"): 4,
+        ("Ukraine should join NATO", "favor"): 4,
+        ("We should ban whaling", "against"): 4,
+        ("We should ban whaling", "favor"): 4,
+    }
+    assert set(aug["dataset"]) == {"ibm_argq+act", "perspectrum+act"}
+    whaling = aug[aug["target"] == "We should ban whaling"]["text"]
+    assert whaling.str.contains("to ban whaling").all()
+    assert (
+        aug[aug["target"] == "Ukraine should join NATO"]["text"]
+        .str.contains("for Ukraine to join NATO")
+        .all()
+    )
+    # the side is in the action, not in a negation
+    assert not aug["text"].str.contains(r"\bnot\b|\bnever\b").any()
+    assert aug["text"].str.match(r"[A-Z].*\.$").all()
+    pd.testing.assert_frame_equal(aug, action_augment(frame, seed=3, per_label=4))
 
 
 def test_length_batches_cover_every_row_once_with_similar_lengths():

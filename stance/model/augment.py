@@ -492,3 +492,51 @@ def deflect_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd
                 yield text[0].upper() + text[1:], label
 
     return _restated(frame, seed=seed, suffix="+defl", statements=statements)
+
+
+#: Policy actions in a report's words. Each restates the target's plan ("plans to ban
+#: whaling") and moves it forward (favor) or undoes or blocks it (against). Verbs of both
+#: kinds sound alike ("reversed its decision", "revived plans"), so neither reads as a side.
+_ACTIONS = {
+    "favor": (
+        "{a} gave the go-ahead for plans {plan}.",
+        "{a} pushed through a bill {plan}.",
+        "{a} approved a proposal {plan}.",
+        "{a} voted through plans {plan}.",
+        "{a} signed off on plans {plan}.",
+        "{a} revived plans {plan}.",
+        "{a} kept its plans {plan} despite the protests.",
+        "{a} reaffirmed its commitment {plan}.",
+    ),
+    "against": (
+        "{a} scrapped plans {plan}.",
+        "{a} voted down a proposal {plan}.",
+        "{a} withdrew its bill {plan}.",
+        "{a} dropped its pledge {plan}.",
+        "{a} let plans {plan} lapse.",
+        "{a} reversed its decision {plan}.",
+        "{a} blocked a move {plan}.",
+        "{a} shelved plans {plan} indefinitely.",
+        "{a} backed away from its promise {plan}.",
+    ),
+}
+
+
+def action_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd.DataFrame:
+    """Policy actions on the training targets in a report's words (favor/against only).
+
+    The plan is the target's own ("scrapped plans to ban whaling" is against "We should ban
+    whaling"; "revived plans to ban whaling" is for it): the rows ask for the direction of the
+    action relative to the target, which debate-style rows rarely do. Targets as in
+    :func:`report_augment`; ``per_label`` rows per label and target; ``dataset`` suffixed ``+act``.
+    """
+
+    def statements(subject, verb, rng):
+        we = subject.lower() == "we"
+        for label, options in _ACTIONS.items():
+            for i in rng.choice(len(options), size=min(per_label, len(options)), replace=False):
+                actor = _ACTORS[rng.integers(len(_ACTORS))]
+                plan = f"to {verb}" if we else f"for {_inside(subject)} to {verb}"
+                yield options[i].format(a=actor, plan=plan), label
+
+    return _restated(frame, seed=seed, suffix="+act", statements=statements)

@@ -498,7 +498,7 @@ def train_frame(
 
 
 #: Names accepted by ``augment`` (:func:`train_frame`).
-AUGMENTATIONS = ("negation", "antonym", "off_topic", "report", "deflect")
+AUGMENTATIONS = ("negation", "antonym", "off_topic", "report", "deflect", "action")
 
 
 def check_augment(kinds: Iterable[str]) -> tuple[str, ...]:
@@ -529,6 +529,7 @@ def _augment(
         "off_topic": lambda: augment.off_topic_augment(rows, seed=seed),
         "report": lambda: augment.report_augment(rows, seed=seed, per_label=report_per_label),
         "deflect": lambda: augment.deflect_augment(rows, seed=seed, per_label=deflect_per_label),
+        "action": lambda: augment.action_augment(rows, seed=seed),
     }
     return {kind: makers[kind]() for kind in check_augment(kinds)}
 
