@@ -6,7 +6,8 @@ cached activations, optionally with augmentation rows (``--augment KIND ...``, n
 ``stance.model.train.AUGMENTATIONS``: ``antonym`` swaps one polarity word, ``action`` restates
 the target as a policy action moved forward or undone). Prints mean dev macro-F1
 (logistic-regression head refitted on 8,000 train rows), contrast-set accuracy and
-favor/against accuracy on the news-style sets seen so far, before and after. ``--save DIR``
+favor/against accuracy on news-style sets (``--news-eval``), before and after; ``--news-train``
+adds hand-written news-style sets to the training rows. ``--save DIR``
 writes a candidate artifact (the packaged factors plus the new top-layer factors, same head)
 for ``stance refit-head``; the packaged artifact is never touched. Results: docs/stance-model.md.
 
@@ -50,6 +51,16 @@ ap.add_argument("--epochs", type=int, default=1)
 ap.add_argument("--bs", type=int, default=32)
 ap.add_argument("--augment", nargs="*", default=[], help="augmentation kinds to add")
 ap.add_argument("--save", default="", help="write a candidate artifact here")
+ap.add_argument(
+    "--news-eval",
+    nargs="+",
+    default=["news_dev", "news_statements"],
+    help="news-style sets (fixtures/contrast/NAME.csv) scored before and after",
+)
+ap.add_argument(
+    "--news-train", nargs="*", default=[], help="news-style sets added to the training rows"
+)
+ap.add_argument("--news-repeat", type=int, default=8, help="times each --news-train row is seen")
 ap.add_argument("--check", action="store_true")
 ap.add_argument("--skip-before", action="store_true")
 ap.add_argument("--cache-dir", default="", help="keep cached activations here between runs")
@@ -75,13 +86,22 @@ if args.augment:
     made = _augment(tr, tuple(args.augment), 13)
     print("augmented rows", {k: len(v) for k, v in made.items()}, flush=True)
     extra = pd.concat(list(made.values()), ignore_index=True)
+if args.news_train:
+    assert not set(args.news_train) & set(args.news_eval), "train and score on different sets"
+    hand = pd.concat(
+        [pd.read_csv(f"fixtures/contrast/{n}.csv") for n in args.news_train], ignore_index=True
+    )
+    hand = pd.concat([hand[["target", "text", "label"]]] * args.news_repeat, ignore_index=True)
+    hand["dataset"] = "news"
+    print("news rows", len(hand), flush=True)
+    extra = hand if extra is None else pd.concat([extra, hand], ignore_index=True)
 dv = frame[frame.split == "dev"]
 dv = pd.concat(
     [_subsample(dv[dv.dataset == n], 1500, 13) for n in sorted(set(dv.dataset))], ignore_index=True
 )
 con = pd.read_csv("fixtures/contrast/contrast_set.csv")
 news = pd.concat(
-    [pd.read_csv(f"fixtures/contrast/{n}.csv") for n in ("news_dev", "news_statements")],
+    [pd.read_csv(f"fixtures/contrast/{n}.csv") for n in args.news_eval],
     ignore_index=True,
 )
 news = news[news.label != "neutral"].reset_index(drop=True)
@@ -302,6 +322,7 @@ def save(out):
             "epochs": args.epochs,
             "train_rows": args.train_rows,
             "augment": list(args.augment),
+            "news_train": {n: args.news_repeat for n in args.news_train},
             "note": "bench/stance_refine.py: new LoRA factors on the top layers, trained on cached "
             "activations of the layers below; the rank of those layers' factors is the sum",
         }
