@@ -107,6 +107,10 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "epochs": 4,
         "seed": 47,
     },
+    # session 11 (for a later device): policy actions in a report's words ("scrapped plans
+    # to", "voted through") trained into the whole encoder; the top two layers alone did not
+    # learn them on the CPU (docs/stance-model.md)
+    "g256_rdrop_antonym_action": {**_G256, "rdrop": 1.0, "augment": ["antonym", "action"]},
 }
 SOUP_SIZES = (2, 3)
 DEVCHECK_ROWS = 60  # per dataset
