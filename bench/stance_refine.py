@@ -6,10 +6,10 @@ cached activations, optionally with augmentation rows (``--augment KIND ...``, n
 ``stance.model.train.AUGMENTATIONS``: ``antonym`` swaps one polarity word, ``action`` restates
 the target as a policy action moved forward or undone). Prints mean dev macro-F1
 (logistic-regression head refitted on 8,000 train rows), contrast-set accuracy and
-favor/against accuracy on news-style sets (``--news-eval``), before and after; ``--news-train``
-adds hand-written news-style sets to the training rows. ``--save DIR``
-writes a candidate artifact (the packaged factors plus the new top-layer factors, same head)
-for ``stance refit-head``; the packaged artifact is never touched. Results: docs/stance-model.md.
+favor/against accuracy on news-style sets (``--news-eval``), before and after.
+``--news-train`` adds hand-written news-style sets to the training rows. ``--save DIR`` writes
+a candidate artifact (the packaged factors plus the new top-layer factors, same head) for
+``stance refit-head``; the packaged artifact is never touched. Results: docs/stance-model.md.
 
     python bench/stance_refine.py --train-rows 16000 [--augment action] [--cache-dir DIR]
 """

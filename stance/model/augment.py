@@ -442,6 +442,11 @@ _PARTICLES = frozenset("up out off in on away down back to of rid for with".spli
 _NOT_A_TOPIC = frozenset("there it you this that they he she".split())
 
 
+def _plan(subject: str, verb: str) -> str:
+    """The target as the object of a plan: ``"to ban whaling"``, ``"for Ukraine to join NATO"``."""
+    return f"to {verb}" if subject.lower() == "we" else f"for {_inside(subject)} to {verb}"
+
+
 def topic_phrase(subject: str, verb: str) -> str | None:
     """What a proposition is about, as a noun phrase a report can name, or None.
 
@@ -486,7 +491,7 @@ def deflect_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd
                     body=_BODIES[rng.integers(len(_BODIES))],
                     w=f"whether to {verb}" if we else f"whether {x} should {verb}",
                     s="it" if we else x,
-                    plan=f"to {verb}" if we else f"for {x} to {verb}",
+                    plan=_plan(subject, verb),
                     vp=verb,
                 )
                 yield text[0].upper() + text[1:], label
@@ -532,11 +537,9 @@ def action_augment(frame: pd.DataFrame, *, seed: int, per_label: int = 3) -> pd.
     """
 
     def statements(subject, verb, rng):
-        we = subject.lower() == "we"
         for label, options in _ACTIONS.items():
             for i in rng.choice(len(options), size=min(per_label, len(options)), replace=False):
                 actor = _ACTORS[rng.integers(len(_ACTORS))]
-                plan = f"to {verb}" if we else f"for {_inside(subject)} to {verb}"
-                yield options[i].format(a=actor, plan=plan), label
+                yield options[i].format(a=actor, plan=_plan(subject, verb)), label
 
     return _restated(frame, seed=seed, suffix="+act", statements=statements)
