@@ -111,6 +111,11 @@ CONFIGS: dict[str, dict[str, Any]] = {
     # to", "voted through") trained into the whole encoder; the top two layers alone did not
     # learn them on the CPU (docs/stance-model.md)
     "g256_rdrop_antonym_action": {**_G256, "rdrop": 1.0, "augment": ["antonym", "action"]},
+    "g256_rdrop_antonym_negation_action": {
+        **_G256,
+        "rdrop": 1.0,
+        "augment": ["antonym", "negation", "action"],
+    },
 }
 SOUP_SIZES = (2, 3)
 DEVCHECK_ROWS = 60  # per dataset
