@@ -107,6 +107,19 @@ def _pairs(rows):
     return pd.DataFrame(rows, columns=["target", "text", "label", "dataset", "split", "seen"])
 
 
+def _restatable(*rows):
+    """Pairs for the restating augmentations: "We should ban whaling" (favor and against),
+    ``rows``, and a VAST noun-phrase topic that cannot be restated."""
+    return _pairs(
+        [
+            ["We should ban whaling", "Whales are sentient.", "favor", "ibm_argq", "train", 1],
+            ["We should ban whaling", "It is tradition.", "against", "ibm_argq", "train", 1],
+            *rows,
+            ["gun control", "Guns kill.", "favor", "vast", "train", 1],
+        ]
+    )
+
+
 def test_antonym_augmentation_swaps_one_polarity_word_and_flips_labels():
     frame = _pairs(
         [
@@ -165,13 +178,8 @@ def test_report_rows_restate_each_target_as_pledge_refusal_and_non_answer():
     assert report_target("We should not ban whaling") is None  # negated: polarity unclear
     assert report_target("Should zoos be banned?") is None
     assert report_target("zoos") is None
-    frame = _pairs(
-        [
-            ["We should ban whaling", "Whales are sentient.", "favor", "ibm_argq", "train", 1],
-            ["We should ban whaling", "It is tradition.", "against", "ibm_argq", "train", 1],
-            ["Zoos should be closed", "Cages are cruel.", "favor", "perspectrum", "train", 1],
-            ["gun control", "Guns kill.", "favor", "vast", "train", 1],
-        ]
+    frame = _restatable(
+        ["Zoos should be closed", "Cages are cruel.", "favor", "perspectrum", "train", 1]
     )
     aug = report_augment(frame, seed=0, per_label=3)
     # two splittable targets, three labels, three rows each; the VAST topic is left alone
@@ -207,13 +215,8 @@ def test_deflection_rows_name_the_topic_and_commit_in_the_same_words():
     assert topic_phrase("We", "get rid of tolls") is None  # a particle: no clean object
     assert topic_phrase("Ukraine", "join NATO") is None  # an active subject is not the topic
     assert topic_phrase("There", "be a ban on fur") is None
-    frame = _pairs(
-        [
-            ["We should ban whaling", "Whales are sentient.", "favor", "ibm_argq", "train", 1],
-            ["We should ban whaling", "It is tradition.", "against", "ibm_argq", "train", 1],
-            ["Ukraine should join NATO", "Security.", "favor", "perspectrum", "train", 1],
-            ["gun control", "Guns kill.", "favor", "vast", "train", 1],
-        ]
+    frame = _restatable(
+        ["Ukraine should join NATO", "Security.", "favor", "perspectrum", "train", 1]
     )
     aug = deflect_augment(frame, seed=0, per_label=3)
     assert len(aug) == 18 and aug.groupby(["target", "label"]).size().eq(3).all()
@@ -234,12 +237,8 @@ def test_deflection_rows_name_the_topic_and_commit_in_the_same_words():
 
 
 def test_action_rows_restate_the_target_plan_moved_forward_or_undone():
-    frame = _pairs(
-        [
-            ["We should ban whaling", "Whales are sentient.", "favor", "ibm_argq", "train", 1],
-            ["Ukraine should join NATO", "Security.", "against", "perspectrum", "train", 1],
-            ["gun control", "Guns kill.", "favor", "vast", "train", 1],
-        ]
+    frame = _restatable(
+        ["Ukraine should join NATO", "Security.", "against", "perspectrum", "train", 1]
     )
     aug = action_augment(frame, seed=3, per_label=4)
     # polar rows only, per_label each, for the targets a report can restate

@@ -200,12 +200,13 @@ def train_frame(
     (:mod:`stance.model.augment`): ``"negation"`` (negated targets/texts, labels flipped,
     about 1 row in 6), ``"antonym"`` (antonym-swapped targets/texts, labels flipped, up to
     1 row in 4), ``"off_topic"`` (texts paired with another target of their dataset,
-    labelled neutral, 8% of rows) and ``"report"`` (news-style restatements of the targets:
-    pledges, refusals and non-answers, 9 rows per splittable target) and ``"deflect"``
+    labelled neutral, 8% of rows), ``"report"`` (news-style restatements of the targets:
+    pledges, refusals and non-answers, 9 rows per splittable target), ``"deflect"``
     (non-answers that name the topic and commitments in the same words, 9 rows per splittable
-    target). ``rdrop`` > 0 adds
-    R-Drop: each batch goes through the encoder twice (different dropout masks) and ``rdrop``
-    times the symmetric KL divergence of the two predictions is added to the loss. ``group_by_length`` batches pairs of similar
+    target) and ``"action"`` (the target's plan moved forward or undone in a report's words,
+    6 rows per splittable target). ``rdrop`` > 0 adds R-Drop: each batch goes through the
+    encoder twice (different dropout masks) and ``rdrop`` times the symmetric KL divergence of
+    the two predictions is added to the loss. ``group_by_length`` batches pairs of similar
     token length (:func:`length_batches`): far less padding, so an epoch costs about half as
     much at ``max_length`` 128 and a third at 256. ``balance`` < 1 redraws each epoch's pairs
     so that a dataset's share grows as its size to that power (:func:`balanced_indices`; 0.5:
