@@ -101,7 +101,7 @@ dv = pd.concat(
 )
 con = pd.read_csv("fixtures/contrast/contrast_set.csv")
 news = pd.concat(
-    [pd.read_csv(f"fixtures/contrast/{n}.csv") for n in args.news_eval],
+    [pd.read_csv(f"fixtures/contrast/{n}.csv").assign(set=n) for n in args.news_eval],
     ignore_index=True,
 )
 news = news[news.label != "neutral"].reset_index(drop=True)
@@ -228,6 +228,10 @@ def report(tag):
     news_var = {
         v: round(float(right[news.variation == v].mean()), 3) for v in ("commitment", "reversal")
     }
+    news_sets = {  # rows right per set and variation, out of how many
+        f"{n}/{v}": f"{int(right[part.index].sum())}/{len(part)}"
+        for (n, v), part in news.groupby(["set", "variation"])
+    }
     print(
         json.dumps(
             {
@@ -238,6 +242,7 @@ def report(tag):
                 "byvar": byvar,
                 "news_polar": round(float(right.mean()), 3),
                 "news_byvar": news_var,
+                "news_sets": news_sets,
                 "s": round(time.time() - t),
             }
         ),
