@@ -117,8 +117,9 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "augment": ["antonym", "negation", "action"],
     },
     # session 12: the same with a fourth epoch at balance 0.5 (session 8's best recipe), a
-    # second seed, and the 150 hand-written news rows of news_dev + news_statements (x8);
-    # news_test scores them, news_test2 is never read here
+    # second seed, and the 150 hand-written news rows of news_dev + news_statements (x8, added
+    # before augmentation, so antonym and action rows are also made from them); news_test
+    # scores them, news_test2 is never read here
     "g256_rdrop_antonym_action_b5_e4": {
         **_G256,
         "rdrop": 1.0,
