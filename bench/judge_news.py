@@ -1,6 +1,6 @@
 """Score models side by side on one news-style set and apply the choice rule's news test.
 
-    python bench/judge_news.py CANDIDATE [--file fixtures/contrast/news_test2.csv]
+    python bench/judge_news.py CANDIDATE [--file fixtures/contrast/news_test3.csv]
 
 The packaged model and ``CANDIDATE`` (an artifact folder) read the same hand-written rows
 (``group_id, topic, target, text, label, variation``: a commitment, a reversal in a report's
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from stance.model.stance_model import StanceModel
 
-NEWS_JUDGE = Path(__file__).resolve().parents[1] / "fixtures" / "contrast" / "news_test2.csv"
+NEWS_JUDGE = Path(__file__).resolve().parents[1] / "fixtures" / "contrast" / "news_test3.csv"
 
 
 def right_per_variation(model: StanceModel, rows) -> dict[str, int]:
