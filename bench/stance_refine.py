@@ -37,6 +37,7 @@ from stance.model.encoder import (
     pad_batch,
     tokenize_pairs,
 )
+from stance.model.gpu_job import _news_rows
 from stance.model.head import StanceClassifier
 from stance.model.lora import TARGET_MODULES, load_lora, merge_lora, save_lora
 from stance.model.metrics import CLASSES
@@ -88,11 +89,7 @@ if args.augment:
     extra = pd.concat(list(made.values()), ignore_index=True)
 if args.news_train:
     assert not set(args.news_train) & set(args.news_eval), "train and score on different sets"
-    hand = pd.concat(
-        [pd.read_csv(f"fixtures/contrast/{n}.csv") for n in args.news_train], ignore_index=True
-    )
-    hand = pd.concat([hand[["target", "text", "label"]]] * args.news_repeat, ignore_index=True)
-    hand["dataset"] = "news"
+    hand = _news_rows(args.news_train, repeat=args.news_repeat)
     print("news rows", len(hand), flush=True)
     extra = hand if extra is None else pd.concat([extra, hand], ignore_index=True)
 dv = frame[frame.split == "dev"]

@@ -222,9 +222,9 @@ def _score(artifact: Path, frame, *, base_dir: Path, device: str, limit: int | N
     return figures
 
 
-def _news_rows(names: list[str]):
-    """The hand-written news sets ``names`` (``fixtures/contrast/NAME.csv``) as train rows,
-    each row :data:`NEWS_REPEAT` times."""
+def _news_rows(names: list[str], repeat: int = NEWS_REPEAT):
+    """The hand-written news sets ``names`` (``fixtures/contrast/NAME.csv``) as train rows
+    (dataset ``news``), each row ``repeat`` times (also ``bench/stance_refine.py --news-train``)."""
     import pandas as pd
 
     from stance.model.evaluate import CONTRAST_FILE
@@ -233,7 +233,7 @@ def _news_rows(names: list[str]):
         [pd.read_csv(CONTRAST_FILE.with_name(f"{n}.csv")) for n in names], ignore_index=True
     )
     rows = rows[["target", "text", "label"]].assign(dataset="news", split="train")
-    return pd.concat([rows] * NEWS_REPEAT, ignore_index=True)
+    return pd.concat([rows] * repeat, ignore_index=True)
 
 
 def _score_news(proba) -> dict:
