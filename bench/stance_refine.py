@@ -41,7 +41,7 @@ from stance.model.gpu_job import _news_rows
 from stance.model.head import StanceClassifier
 from stance.model.lora import TARGET_MODULES, load_lora, merge_lora, save_lora
 from stance.model.metrics import CLASSES
-from stance.model.train import _augment, _subsample, dev_scores
+from stance.model.train import _augment, _subsample, dev_scores, length_batches
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--train-rows", type=int, default=16000)
@@ -50,6 +50,12 @@ ap.add_argument("--rank", type=int, default=16)
 ap.add_argument("--lr", type=float, default=2e-4)
 ap.add_argument("--epochs", type=int, default=1)
 ap.add_argument("--bs", type=int, default=32)
+ap.add_argument("--max-length", type=int, default=128, help="tokens per (target, text) pair")
+ap.add_argument(
+    "--length-batches",
+    action="store_true",
+    help="batch rows of similar length (as the GPU job does) instead of a plain shuffle",
+)
 ap.add_argument("--augment", nargs="*", default=[], help="augmentation kinds to add")
 ap.add_argument("--save", default="", help="write a candidate artifact here")
 ap.add_argument(
@@ -119,7 +125,8 @@ def run_layers(part, h, mask):
 def cache(df, name):
     if not args.cache_dir:
         return _cache(df, name)
-    path = os.path.join(args.cache_dir, f"cache_{name}_{len(df)}_{args.top}.pt")
+    length = "" if args.max_length == 128 else f"_{args.max_length}"
+    path = os.path.join(args.cache_dir, f"cache_{name}_{len(df)}_{args.top}{length}.pt")
     if os.path.exists(path):
         return torch.load(path)
     out = _cache(df, name)
@@ -129,7 +136,9 @@ def cache(df, name):
 
 @torch.no_grad()
 def _cache(df, name):
-    ids, types = tokenize_pairs(tok, df.target.tolist(), df.text.tolist(), max_length=128)
+    ids, types = tokenize_pairs(
+        tok, df.target.tolist(), df.text.tolist(), max_length=args.max_length
+    )
     order = np.argsort([len(i) for i in ids])
     out = [None] * len(ids)
     t = time.time()
@@ -275,10 +284,14 @@ step = 0
 for ep in range(args.epochs):
     for layer in layers[low:]:
         layer.train()
-    perm = torch.randperm(len(c_tr), generator=torch.Generator().manual_seed(13 + ep)).tolist()
+    if args.length_batches:
+        lengths = np.array([c.shape[0] for c in c_tr])
+        batches = length_batches(lengths, args.bs, seed=13 + ep)
+    else:
+        perm = torch.randperm(len(c_tr), generator=torch.Generator().manual_seed(13 + ep))
+        batches = [perm[s : s + args.bs].tolist() for s in range(0, len(perm), args.bs)]
     run = None
-    for s in range(0, len(perm), args.bs):
-        idx = perm[s : s + args.bs]
+    for idx in batches:
         logits = ht(top_forward([c_tr[i] for i in idx]))
         loss = torch.nn.functional.cross_entropy(logits, y[idx])
         opt.zero_grad()
@@ -323,6 +336,8 @@ def save(out):
             "lr": args.lr,
             "epochs": args.epochs,
             "train_rows": args.train_rows,
+            "max_length": args.max_length,
+            "length_batches": args.length_batches,
             "augment": list(args.augment),
             "news_train": {n: args.news_repeat for n in args.news_train},
             "note": "bench/stance_refine.py: new LoRA factors on the top layers, trained on cached "
