@@ -12,6 +12,7 @@ a candidate artifact (the packaged factors plus the new top-layer factors, same 
 ``stance refit-head``; the packaged artifact is never touched. Results: docs/stance-model.md.
 
     python bench/stance_refine.py --train-rows 16000 [--augment action] [--cache-dir DIR]
+        [--max-length 256 --length-batches]
 """
 
 import argparse
@@ -125,8 +126,8 @@ def run_layers(part, h, mask):
 def cache(df, name):
     if not args.cache_dir:
         return _cache(df, name)
-    length = "" if args.max_length == 128 else f"_{args.max_length}"
-    path = os.path.join(args.cache_dir, f"cache_{name}_{len(df)}_{args.top}{length}.pt")
+    key = f"{name}_{len(df)}_{args.top}_{args.max_length}"
+    path = os.path.join(args.cache_dir, f"cache_{key}.pt")
     if os.path.exists(path):
         return torch.load(path)
     out = _cache(df, name)
