@@ -3,6 +3,7 @@
     python bench/head_augment.py                       # caches embeddings in --cache-dir
     python bench/head_augment.py --cache-dir DIR       # reuse them (a run takes ~10 min then)
     python bench/head_augment.py --set deflect         # session 10: deflection rows in the gate
+    python bench/head_augment.py --model DIR --set gate-dose   # session 14: another encoder
 
 The encoder of the packaged artifact stays fixed; each variant refits the head as
 ``stance refit-head`` does (24,000 train rows; ``C``, ``gate_C`` from (0.1, 1, 10) and the
@@ -19,17 +20,28 @@ takes ~12 minutes on 2 cores.
 ``--set deflect`` (session 10) adds :func:`stance.model.augment.deflect_augment` rows (non-answers
 that name the topic, and commitments in the same words of process) to the gate, and also prints
 accuracy on the news-style sets ``news_dev.csv`` and ``news_statements.csv``.
+
+``--model DIR`` takes the encoder from another artifact (e.g. a ``bench/stance_refine.py``
+candidate) instead of the packaged one; its embeddings are cached under a folder named by
+its LoRA file's hash. ``--set gate-dose`` (session 14) varies the dose of deflection rows in
+the gate and also prints the news-style sets read before (``news_test.csv``,
+``news_test3.csv``).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from pathlib import Path
 
 CONTRAST_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "contrast"
 HEDGE_DEV = CONTRAST_DIR / "hedge_dev.csv"
-NEWS_SETS = ("news_dev", "news_statements")
+#: News-style sets printed per variant set (all read before; none is a judge).
+NEWS_SETS = {
+    "deflect": ("news_dev", "news_statements"),
+    "gate-dose": ("news_dev", "news_statements", "news_test", "news_test3"),
+}
 #: (name, extra rows as ((augmentation, rows per label), ...), weight, labels kept or None,
 #: neutral gate).
 VARIANTS = {
@@ -50,6 +62,12 @@ VARIANTS = {
         ("neutral gate + deflect 4", (("deflect", 4),), 1.0, None, True),
         ("neutral gate + deflect 2", (("deflect", 2),), 1.0, None, True),
     ),
+    "gate-dose": (
+        ("neutral gate + deflect 2 (the packaged recipe)", (("deflect", 2),), 1.0, None, True),
+        ("neutral gate + deflect 3", (("deflect", 3),), 1.0, None, True),
+        ("neutral gate + deflect 4", (("deflect", 4),), 1.0, None, True),
+        ("neutral gate + report 4 + deflect 2", (("report", 4), ("deflect", 2)), 1.0, None, True),
+    ),
 }
 
 
@@ -65,7 +83,9 @@ def accuracy(frame, proba, classes) -> dict[str, float]:
     return out
 
 
-def run(data: Path, cache: Path, variant_set: str = "report") -> list[dict]:
+def run(
+    data: Path, cache: Path, variant_set: str = "report", artifact_dir: Path | None = None
+) -> list[dict]:
     import numpy as np
     import pandas as pd
 
@@ -77,7 +97,10 @@ def run(data: Path, cache: Path, variant_set: str = "report") -> list[dict]:
     from stance.model.lora import load_lora, merge_lora
     from stance.model.train import DEV_SEED, HEAD_TRAIN_ROWS, dev_sample, head_rows, select_head
 
-    artifact = default_artifact_dir()
+    artifact = default_artifact_dir() if artifact_dir is None else artifact_dir
+    if artifact_dir is not None:  # embeddings of another encoder live apart
+        digest = hashlib.sha256((artifact / "lora.safetensors").read_bytes()).hexdigest()
+        cache = cache / digest[:12]
     meta = json.loads((artifact / "meta.json").read_text())
     length = meta["training_config"]["max_length"]
     tokenizer, model = load_transformer(base_model_path(), device="cpu")
@@ -104,8 +127,8 @@ def run(data: Path, cache: Path, variant_set: str = "report") -> list[dict]:
     hedge, contrast = pd.read_csv(HEDGE_DEV), pd.read_csv(CONTRAST_FILE)
     x_hedge, x_contrast = embed(hedge), embed(contrast)
     news = {}
-    if variant_set == "deflect":
-        news = {name: pd.read_csv(CONTRAST_DIR / f"{name}.csv") for name in NEWS_SETS}
+    for name in NEWS_SETS.get(variant_set, ()):
+        news[name] = pd.read_csv(CONTRAST_DIR / f"{name}.csv")
     x_news = {name: embed(frame) for name, frame in news.items()}
     train = fit[fit["split"] == "train"]
     makers = {"report": report_augment, "deflect": deflect_augment}
@@ -151,8 +174,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/datasets"))
     parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/stance-head-augment"))
     parser.add_argument("--set", choices=sorted(VARIANTS), default="report", dest="variant_set")
+    parser.add_argument(
+        "--model", type=Path, default=None, help="artifact whose encoder to use (default: packaged)"
+    )
     args = parser.parse_args()
-    run(args.data, args.cache_dir, args.variant_set)
+    run(args.data, args.cache_dir, args.variant_set, args.model)
 
 
 if __name__ == "__main__":
