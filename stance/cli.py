@@ -36,7 +36,10 @@ EXIT_INTERNAL = 4
 #: Options shared by the commands that fit heads (refit-head, ensemble).
 HeadAugment = Annotated[
     list[str] | None,
-    typer.Option(help="Extra head training rows (repeatable), e.g. report."),
+    typer.Option(
+        help="Extra head training rows (repeatable), e.g. report, or deflect:4 for 4 rows per "
+        "label and target."
+    ),
 ]
 NeutralGate = Annotated[
     bool,
@@ -240,8 +243,8 @@ def refit_head(
     """Refit and recalibrate the head of an artifact (same encoder), e.g. for a longer context."""
     from stance.model.soup import refit_head as refit
 
-    _require_artifacts([model], "pass an artifact folder")
     augment = _augment_kinds(head_augment, "--head-augment")
+    _require_artifacts([model], "pass an artifact folder")
     info = refit(
         model, out, data, max_length=max_length, augment=augment, neutral_gate=neutral_gate
     )

@@ -187,8 +187,20 @@ def test_refit_head_cli_names_the_valid_head_augmentations(tmp_path):
     args = ["refit-head", str(run), "--out", str(tmp_path / "o"), "--head-augment", "rot13"]
     result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
     assert result.exit_code == 2
-    assert "unknown augmentation ['rot13']" in result.output
+    assert "unknown augmentation 'rot13'" in result.output
     assert "report" in result.output
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [("antonym:3", "takes no dose"), ("deflect:0", "whole number"), ("deflect:x", "whole number")],
+)
+def test_refit_head_cli_refuses_a_bad_dose(tmp_path, spec, message):
+    args = ["refit-head", str(tmp_path), "--out", str(tmp_path / "o"), "--head-augment", spec]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "o").exists()
 
 
 def test_train_cli_refuses_a_balance_outside_zero_to_one(tmp_path):

@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 from stance.model import StanceModel
 from stance.model.encoder import base_model_hash, base_model_path
 from stance.model.evaluate import CONTRAST_FILE
-from stance.model.train import train_frame
+from stance.model.train import HEAD_DEFLECT_PER_LABEL, head_rows, train_frame
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +92,15 @@ def test_micro_batches_train_the_same_recipe_in_slices(tmp_path, frame):
     model = StanceModel.load(tmp_path / "m", backend="torch")
     proba = model.predict_proba(["The minister pledged to ban whaling."], ["We should ban whaling"])
     assert abs(proba.sum() - 1) < 1e-6
+
+
+def test_a_dose_sets_the_head_rows_per_label_and_target(frame):
+    train = frame[frame["split"] == "train"]
+    default, counts = head_rows(frame, seed=0, train_cap=50, augment=("deflect",))
+    dosed, dosed_counts = head_rows(frame, seed=0, train_cap=50, augment=("deflect:4",))
+    per_label = HEAD_DEFLECT_PER_LABEL
+    assert counts["deflect"] * 4 == dosed_counts["deflect:4"] * per_label
+    assert len(dosed) - len(default) == dosed_counts["deflect:4"] - counts["deflect"]
+    # the same train rows come first, the extra rows after them
+    pd.testing.assert_frame_equal(default.iloc[:50], dosed.iloc[:50])
+    assert set(dosed.iloc[50:]["target"]) <= set(train["target"])

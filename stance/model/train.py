@@ -500,14 +500,43 @@ def train_frame(
 
 #: Names accepted by ``augment`` (:func:`train_frame`).
 AUGMENTATIONS = ("negation", "antonym", "off_topic", "report", "deflect", "action")
+#: Augmentations written per label and target, whose dose a spec may set: ``"deflect:4"``.
+DOSED_AUGMENTATIONS = ("report", "deflect")
+
+
+def parse_augment(spec: str) -> tuple[str, int | None]:
+    """``"deflect:4"`` -> ``("deflect", 4)``; ``"antonym"`` -> ``("antonym", None)``.
+
+    Raises:
+        ValueError: an unknown name, a dose on an augmentation that takes none, or a dose
+            that is not a positive whole number.
+    """
+    kind, sep, dose = spec.partition(":")
+    if kind not in AUGMENTATIONS:
+        raise ValueError(f"unknown augmentation {kind!r}; choose from {list(AUGMENTATIONS)}")
+    if not sep:
+        return kind, None
+    if kind not in DOSED_AUGMENTATIONS:
+        raise ValueError(
+            f"augmentation {kind!r} takes no dose; only {list(DOSED_AUGMENTATIONS)} do "
+            f"(e.g. deflect:4, rows per label and target)"
+        )
+    if not dose.isdigit() or int(dose) < 1:
+        raise ValueError(
+            f"dose of {spec!r} must be a whole number of rows per label, e.g. {kind}:4"
+        )
+    return kind, int(dose)
 
 
 def check_augment(kinds: Iterable[str]) -> tuple[str, ...]:
-    """``kinds`` as a tuple; ValueError naming the valid ones if any is unknown."""
+    """``kinds`` as a tuple; ValueError naming the valid ones if any is unknown.
+
+    Each is a name of :data:`AUGMENTATIONS`, or ``name:N`` for one of
+    :data:`DOSED_AUGMENTATIONS` (N rows per label and target; see :func:`parse_augment`).
+    """
     kinds = tuple(kinds)
-    unknown = sorted(set(kinds) - set(AUGMENTATIONS))
-    if unknown:
-        raise ValueError(f"unknown augmentation {unknown}; choose from {list(AUGMENTATIONS)}")
+    for spec in kinds:
+        parse_augment(spec)
     return kinds
 
 
@@ -519,20 +548,27 @@ def _augment(
     report_per_label: int = 3,
     deflect_per_label: int = 3,
 ) -> dict[str, pd.DataFrame]:
-    """Extra training rows per augmentation kind (see :func:`train_frame`)."""
+    """Extra training rows per augmentation spec (see :func:`train_frame`), keyed by the spec.
+
+    A spec's dose (``"deflect:4"``) overrides ``report_per_label`` / ``deflect_per_label``.
+    """
     from stance.model import augment
 
-    makers = {
-        "negation": lambda: augment.negation_augment(
-            rows, seed=seed, max_targets=len(rows) // 12, max_texts=len(rows) // 12
-        ),
-        "antonym": lambda: augment.antonym_augment(rows, seed=seed),
-        "off_topic": lambda: augment.off_topic_augment(rows, seed=seed),
-        "report": lambda: augment.report_augment(rows, seed=seed, per_label=report_per_label),
-        "deflect": lambda: augment.deflect_augment(rows, seed=seed, per_label=deflect_per_label),
-        "action": lambda: augment.action_augment(rows, seed=seed),
-    }
-    return {kind: makers[kind]() for kind in check_augment(kinds)}
+    def make(kind: str, dose: int | None) -> pd.DataFrame:
+        if kind == "negation":
+            n = len(rows) // 12
+            return augment.negation_augment(rows, seed=seed, max_targets=n, max_texts=n)
+        if kind == "antonym":
+            return augment.antonym_augment(rows, seed=seed)
+        if kind == "off_topic":
+            return augment.off_topic_augment(rows, seed=seed)
+        if kind == "report":
+            return augment.report_augment(rows, seed=seed, per_label=dose or report_per_label)
+        if kind == "deflect":
+            return augment.deflect_augment(rows, seed=seed, per_label=dose or deflect_per_label)
+        return augment.action_augment(rows, seed=seed)
+
+    return {spec: make(*parse_augment(spec)) for spec in check_augment(kinds)}
 
 
 def length_batches(
@@ -611,9 +647,9 @@ def head_rows(
     """The head's training rows: up to ``train_cap`` train rows of ``frame`` plus ``augment`` rows.
 
     Augmentation rows (:data:`AUGMENTATIONS`, seeded with ``seed``; report rows
-    :data:`HEAD_REPORT_PER_LABEL` per label, deflection rows :data:`HEAD_DEFLECT_PER_LABEL`) are
-    made from all train rows of ``frame`` and
-    appended after the train rows. Returns the rows and the count added per augmentation.
+    :data:`HEAD_REPORT_PER_LABEL` per label, deflection rows :data:`HEAD_DEFLECT_PER_LABEL`,
+    unless a spec sets the dose, e.g. ``"deflect:4"``) are made from all train rows of
+    ``frame`` and appended after the train rows. Returns the rows and the count added per augmentation.
     """
     import pandas as pd
 
