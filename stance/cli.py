@@ -209,19 +209,40 @@ def ensemble(
     ] = None,
     head_augment: HeadAugment = None,
     neutral_gate: NeutralGate = False,
+    split: Annotated[
+        bool,
+        typer.Option(
+            help="Two artifacts, heads kept as they are: the first decides neutral or not, "
+            "the second favor or against."
+        ),
+    ] = False,
     data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")] = Path(
         "../shared/datasets"
     ),
 ) -> None:
-    """Keep several tuned encoders side by side and average their heads' probabilities."""
-    from stance.model.ensemble import ensemble as build
+    """Keep several tuned encoders side by side and average their heads' probabilities.
 
-    _require_artifacts(runs, "pass artifact folders")
+    With --split, join two artifacts instead: p(neutral) from the first one's head, the rest
+    shared between favor and against as the second one's head says (nothing is refitted).
+    """
+    from stance.model.ensemble import ensemble as build
+    from stance.model.ensemble import split_ensemble
+
     augment = _augment_kinds(head_augment, "--head-augment")
-    try:
-        info = build(
-            runs, out, data, max_length=max_length, augment=augment, neutral_gate=neutral_gate
+    if split and (len(runs) != 2 or augment or neutral_gate or max_length is not None):
+        raise typer.BadParameter(
+            "--split joins exactly two artifacts as they are; drop --head-augment, "
+            "--neutral-gate and --max-length (refit a member with stance refit-head first)",
+            param_hint="--split",
         )
+    _require_artifacts(runs, "pass artifact folders")
+    try:
+        if split:
+            info = split_ensemble(runs[0], runs[1], out, data)
+        else:
+            info = build(
+                runs, out, data, max_length=max_length, augment=augment, neutral_gate=neutral_gate
+            )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     typer.echo(json.dumps(info, indent=2, default=str))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 
 import numpy as np
@@ -12,10 +13,10 @@ from typer.testing import CliRunner
 from stance.cli import app
 from stance.errors import ModelMismatchError
 from stance.model import StanceModel
-from stance.model.artifact import artifact_sha256, default_artifact_dir, read_meta
+from stance.model.artifact import artifact_sha256, read_meta
 from stance.model.encoder import PairEmbedder, base_model_hash, base_model_path
-from stance.model.ensemble import ensemble_frame
-from stance.model.head import AveragedHead
+from stance.model.ensemble import ensemble_frame, split_ensemble_frame
+from stance.model.head import AveragedHead, SplitHead
 from stance.model.soup import refit_head_frame, soup_frame
 from stance.model.train import dev_sample, dev_scores
 from tests.test_model_soup import _run, frame  # noqa: F401 - frame is a fixture
@@ -92,8 +93,8 @@ def test_ensemble_adapts_and_is_identified_by_every_encoder(built, tmp_path):
         StanceModel.load(copy)
 
 
-def test_single_artifact_identity_is_unchanged():
-    folder = default_artifact_dir()
+def test_single_artifact_identity_is_unchanged(members):
+    folder = members[0]
     digest = hashlib.sha256()
     for name in ("lora.safetensors", "head.json"):
         digest.update(hashlib.sha256((folder / name).read_bytes()).digest())
@@ -119,3 +120,70 @@ def test_ensemble_cli_names_a_folder_that_is_not_a_run(tmp_path):
     result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
     assert result.exit_code == 2
     assert "no lora.safetensors" in result.output
+
+
+@pytest.fixture(scope="module")
+def members(tmp_path_factory, built, frame):  # noqa: F811 - the fixture imported above
+    """Two single-encoder artifacts with heads of their own (the built runs, heads refitted)."""
+    runs, _, _ = built
+    root = tmp_path_factory.mktemp("split")
+    for index, run in enumerate(runs):
+        refit_head_frame(run, root / f"m{index}", frame, base_dir=base_model_path(), device="cpu")
+    return [root / "m0", root / "m1"]
+
+
+def test_split_ensemble_takes_neutral_from_the_first_and_the_side_from_the_second(
+    members,
+    frame,  # noqa: F811
+    tmp_path,
+):
+    info = split_ensemble_frame(*members, tmp_path / "split", frame, backend="torch")
+    meta = read_meta(tmp_path / "split", base_hash=base_model_hash())
+    assert meta["encoders"] == ["lora.safetensors", "lora.1.safetensors"]
+    for member, name in zip(members, meta["encoders"], strict=True):
+        assert (tmp_path / "split" / name).read_bytes() == (
+            member / "lora.safetensors"
+        ).read_bytes()
+    roles = meta["training_config"]["ensemble"]["head"]["split"]
+    assert roles["side_from"]["artifact"] == str(members[1])
+    assert roles["neutral_from"]["artifact_sha256"] == artifact_sha256(members[0])
+
+    model = StanceModel.load(tmp_path / "split", backend="torch")
+    assert isinstance(model.head, SplitHead)
+    first, second = (StanceModel.load(m, backend="torch") for m in members)
+    texts = [
+        "The minister would not say whether taxes will rise this year.",
+        "The council voted on Monday to scrap the tram extension.",
+        "Officials said the tram extension will open in May.",
+    ]
+    targets = ["Taxes should rise"] + ["The tram line should be extended"] * 2
+    proba = model.predict_proba(texts, targets)
+    p1, p2 = first.predict_proba(texts, targets), second.predict_proba(texts, targets)
+    k = model.classes_.index("neutral")
+    np.testing.assert_allclose(proba[:, k], p1[:, k], atol=1e-5)
+    np.testing.assert_allclose(proba[:, 0] / proba[:, 1], p2[:, 0] / p2[:, 1], rtol=1e-4)
+
+    # the dev scores recorded are the join's; the members' are theirs as recorded
+    dev = dev_sample(frame[frame["split"] != "test"].reset_index(drop=True))
+    scores = dev_scores(dev, model.predict_proba(dev["text"], dev["target"]))
+    assert meta["dev_scores"] == pytest.approx(scores)
+    assert info["member_dev"] == [first.meta["dev_scores"], second.meta["dev_scores"]]
+
+
+def test_split_ensemble_refuses_heads_that_read_other_lengths(members, frame, tmp_path):  # noqa: F811
+    other = shutil.copytree(members[1], tmp_path / "other")
+    meta = json.loads((other / "meta.json").read_text())
+    meta["training_config"]["max_length"] = 64
+    (other / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="refit-head MODEL --out DIR --max-length 128"):
+        split_ensemble_frame(members[0], other, tmp_path / "s", frame)
+    assert not (tmp_path / "s").exists()
+
+
+def test_split_cli_joins_exactly_two_artifacts_as_they_are(members, tmp_path):
+    for extra in (["--neutral-gate"], ["--max-length", "64"], [str(members[0])]):
+        args = ["ensemble", *map(str, members), "--out", str(tmp_path / "s"), "--split", *extra]
+        result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+        assert result.exit_code == 2, extra
+        assert "--split joins exactly two artifacts" in result.output
+    assert not (tmp_path / "s").exists()

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from stance.model.head import AveragedHead, StanceClassifier, head_from_dict
+from stance.model.head import AveragedHead, SplitHead, StanceClassifier, head_from_dict
 
 
-@parametrize_with_checks([StanceClassifier(), AveragedHead()])
+@parametrize_with_checks([StanceClassifier(), AveragedHead(), SplitHead()])
 def test_sklearn_contract(estimator, check):
     check(estimator)
 
@@ -177,3 +177,31 @@ def test_averaged_head_adapts_every_member():
     np.testing.assert_array_equal(
         head.predict_proba(both), AveragedHead.from_heads(head.heads_).predict_proba(both)
     )
+
+
+def test_split_head_takes_neutral_from_one_member_and_the_side_from_the_other():
+    X, y = _blobs()
+    other = X[:, ::-1] + 0.5
+    gate = StanceClassifier(gate_class="neutral").fit(X, y)
+    side = StanceClassifier(C=0.1).fit(other, y)
+    both = np.hstack([X, other])
+    head = SplitHead.from_heads([gate, side], neutral_from=0, side_from=1)
+    proba = head.predict_proba(both)
+    k = list(head.classes_).index("neutral")
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_allclose(proba[:, k], gate.predict_proba(X)[:, k])
+    s = side.predict_proba(other)
+    np.testing.assert_allclose(  # favor : against as the side member has it
+        proba[:, 0] / proba[:, 1], s[:, 0] / s[:, 1], rtol=1e-9
+    )
+    assert (head.predict(both) == y).mean() > 0.8
+    # the roles survive JSON and adaptation; swapped roles give other scores
+    again = head_from_dict(json.loads(json.dumps(head.to_dict())))
+    assert isinstance(again, SplitHead)
+    np.testing.assert_array_equal(again.predict_proba(both), proba)
+    adapted = head.adapted(both[:12], y[:12], strength=0.01)
+    assert (adapted.neutral_from, adapted.side_from) == (0, 1)
+    swapped = SplitHead.from_heads([gate, side], neutral_from=1, side_from=0)
+    assert not np.allclose(swapped.predict_proba(both), proba)
+    with pytest.raises(ValueError, match="side_from=2 names no member of 2"):
+        SplitHead.from_heads([gate, side], neutral_from=0, side_from=2)

@@ -112,7 +112,7 @@ def ensemble_frame(
 
     from stance.model.artifact import write_meta
     from stance.model.head import AveragedHead
-    from stance.model.soup import _runs_of, encoder_head
+    from stance.model.soup import encoder_head
     from stance.model.train import dev_scores
 
     members = [Path(m) for m in members]
@@ -147,10 +147,41 @@ def ensemble_frame(
     head = AveragedHead.from_heads(heads)
     (out_dir / "head.json").write_text(json.dumps(head.to_dict()) + "\n")
     scores = dev_scores(dev_rows, head.predict_proba(np.hstack(dev_parts)))
+    meta = _ensemble_meta(
+        members,
+        metas,
+        files,
+        length,
+        {"augment": list(augment), "neutral_gate": neutral_gate},
+        model_name="stance-minilm-lora-ensemble",
+    )
+    meta["dev_scores"] = scores
+    meta["head"] = {"members": [{k: v for k, v in i.items() if k != "dev"} for i in infos]}
+    meta["member_dev_scores"] = [i["dev"] for i in infos]
+    write_meta(out_dir, meta)
+    return {
+        "artifact": str(out_dir),
+        "members": [str(m) for m in members],
+        "dev": scores,
+        "member_dev": meta["member_dev_scores"],
+    }
+
+
+def _ensemble_meta(
+    members: list[Path],
+    metas: list[dict[str, Any]],
+    files: list[str],
+    length: int,
+    head: dict[str, Any],
+    *,
+    model_name: str,
+) -> dict[str, Any]:
+    """``meta.json`` of an ensemble of ``members`` (their ``metas``), LoRA ``files`` in order."""
+    from stance.model.soup import _runs_of
+
     names = [_runs_of(meta, member)[0] for meta, member in zip(metas, members, strict=True)]
-    first = metas[0]
-    meta = {k: v for k, v in first.items() if k not in ("format_version", "run_name", "head")}
-    meta["model_name"] = "stance-minilm-lora-ensemble"
+    meta = {k: v for k, v in metas[0].items() if k not in ("format_version", "run_name", "head")}
+    meta["model_name"] = model_name
     stamps = [m.get("training_data") for m in metas]
     if any(stamp != stamps[0] for stamp in stamps):
         meta["training_data"] = {"members": stamps}
@@ -161,17 +192,121 @@ def ensemble_frame(
             "members": [str(member) for member in members],
             "runs": names,
             "configs": [m["training_config"] for m in metas],
-            "head": {"augment": list(augment), "neutral_gate": neutral_gate},
+            "head": head,
         },
     }
     meta["history"] = [m.get("history") for m in metas]  # one entry per member, in order
-    meta["dev_scores"] = scores
-    meta["head"] = {"members": [{k: v for k, v in i.items() if k != "dev"} for i in infos]}
-    meta["member_dev_scores"] = [i["dev"] for i in infos]
+    return meta
+
+
+def split_ensemble(
+    neutral_model: Path | str,
+    side_model: Path | str,
+    out_dir: Path | str,
+    data_dir: Path | str,
+    *,
+    backend: str = "torch",
+    note: str | None = None,
+) -> dict[str, Any]:
+    """A two-encoder artifact: one model says whether a pair takes a side, the other which side.
+
+    See :func:`split_ensemble_frame`; the dev pairs come from ``data_dir``.
+
+    Raises:
+        stance.errors.ModelMismatchError: a member was trained on another base encoder.
+    """
+    from stance.model.soup import _checked_pairs
+
+    members = [Path(neutral_model), Path(side_model)]
+    frame = _checked_pairs(members, data_dir)
+    return split_ensemble_frame(members[0], members[1], out_dir, frame, backend=backend, note=note)
+
+
+def split_ensemble_frame(
+    neutral_model: Path | str,
+    side_model: Path | str,
+    out_dir: Path | str,
+    frame: pd.DataFrame,
+    *,
+    backend: str = "torch",
+    note: str | None = None,
+) -> dict[str, Any]:
+    """Join two artifacts as they are: p(neutral) from the first, favor : against from the second.
+
+    Both encoders are copied into ``out_dir`` (``lora.safetensors``, ``lora.1.safetensors``) and
+    both heads are kept as fitted and calibrated, in a :class:`~stance.model.head.SplitHead`;
+    nothing is refitted. Session 14 (docs/stance-model.md): the packaged model's neutral gate
+    with a refined encoder's favor/against split. Scoring costs one pass per encoder.
+
+    Args:
+        neutral_model: Artifact whose head decides neutral against the rest.
+        side_model: Artifact whose head splits the rest between favor and against.
+        out_dir: Folder for the joined artifact.
+        frame: Pair table; its dev sample scores the join (recorded as ``dev_scores``).
+        backend: Pair-encoder backend for those dev scores.
+        note: Recorded with the roles (``training_config.ensemble.head``), e.g. why.
+
+    Returns:
+        Summary: artifact path, members, the join's dev scores and the members' recorded ones.
+
+    Raises:
+        ValueError: an ensemble among the two, other base encoders, other token limits, or a
+            head without the three classes.
+    """
+    from stance.model.artifact import artifact_sha256, write_meta
+    from stance.model.head import SplitHead, head_from_dict
+    from stance.model.stance_model import StanceModel
+    from stance.model.train import dev_sample, dev_scores
+
+    members = [Path(neutral_model), Path(side_model)]
+    for member in members:
+        refuse_ensemble(member, "a member of a split ensemble")
+    metas = [json.loads((m / "meta.json").read_text()) for m in members]
+    if len({meta["base_model"]["sha256"] for meta in metas}) != 1:
+        raise ValueError("the artifacts were trained on different base encoders; retrain them")
+    lengths = [meta["training_config"]["max_length"] for meta in metas]
+    if lengths[0] != lengths[1]:
+        raise ValueError(
+            f"the heads read {lengths[0]} and {lengths[1]} tokens; refit one with "
+            f"`stance refit-head MODEL --out DIR --max-length {max(lengths)}` and join again"
+        )
+    heads = [head_from_dict(json.loads((m / "head.json").read_text())) for m in members]
+    for member, head in zip(members, heads, strict=True):
+        if "neutral" not in set(head.classes_):
+            raise ValueError(f"{member}: its head has no neutral class to decide")
+    head = SplitHead.from_heads(heads, neutral_from=0, side_from=1)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = [member_file(index) for index in range(2)]
+    for member, name in zip(members, files, strict=True):
+        shutil.copy(member / "lora.safetensors", out_dir / name)
+    (out_dir / "head.json").write_text(json.dumps(head.to_dict()) + "\n")
+    roles = {
+        "split": {
+            role: {
+                "artifact": str(member),
+                "model_name": meta.get("model_name"),
+                "artifact_sha256": artifact_sha256(member),
+            }
+            for role, member, meta in zip(
+                ("neutral_from", "side_from"), members, metas, strict=True
+            )
+        },
+        "note": note,
+    }
+    meta = _ensemble_meta(
+        members, metas, files, lengths[0], roles, model_name="stance-minilm-lora-split"
+    )
+    meta["head"] = {"members": [m.get("head") for m in metas]}
+    meta["member_dev_scores"] = [m.get("dev_scores") for m in metas]
+    write_meta(out_dir, meta)
+    dev = dev_sample(frame[frame["split"] != "test"].reset_index(drop=True))
+    model = StanceModel.load(out_dir, backend=backend)
+    meta["dev_scores"] = dev_scores(dev, model.predict_proba(dev["text"], dev["target"]))
     write_meta(out_dir, meta)
     return {
         "artifact": str(out_dir),
         "members": [str(m) for m in members],
-        "dev": scores,
+        "dev": meta["dev_scores"],
         "member_dev": meta["member_dev_scores"],
     }

@@ -334,6 +334,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
 
 ENSEMBLE_FORMAT = "stance-ensemble-head/1"
+SPLIT_FORMAT = "stance-split-head/1"
+#: Parameters an :class:`AveragedHead` passes to each member :class:`StanceClassifier`.
+_MEMBER_PARAMS = ("C", "max_iter", "class_weight", "gate_class", "gate_C")
 
 
 def _blocks(n_features: int, n_members: int) -> list[np.ndarray]:
@@ -386,7 +389,7 @@ class AveragedHead(ClassifierMixin, BaseEstimator):
         X, y = _validate_data(self, X, y, dtype=np.float64)
         if self.n_members < 1:
             raise ValueError(f"n_members must be at least 1, got {self.n_members}")
-        params = {k: v for k, v in self.get_params().items() if k != "n_members"}
+        params = {k: v for k, v in self.get_params().items() if k in _MEMBER_PARAMS}
         self.heads_ = [
             StanceClassifier(**params).fit(X[:, cols], y, sample_weight, **fit_params)
             for cols in _blocks(X.shape[1], self.n_members)
@@ -443,6 +446,10 @@ class AveragedHead(ClassifierMixin, BaseEstimator):
         heads = [
             h.adapted(x, y, **kwargs) for h, x in zip(self.heads_, self._split(X), strict=True)
         ]
+        return self._rebuilt(heads)
+
+    def _rebuilt(self, heads: list[StanceClassifier]) -> AveragedHead:
+        """A head like this one over other member heads."""
         return self.from_heads(heads)
 
     def to_dict(self) -> dict[str, Any]:
@@ -456,8 +463,116 @@ class AveragedHead(ClassifierMixin, BaseEstimator):
         return cls.from_heads([StanceClassifier.from_dict(h) for h in data["heads"]])
 
 
+class SplitHead(AveragedHead):
+    """Two member heads with two jobs: one says whether a pair takes a side, the other which.
+
+    The head of a split ensemble (:func:`stance.model.ensemble.split_ensemble`): member
+    ``neutral_from`` gives p(``neutral_class``), and the rest of the probability is shared
+    among the other classes (favor, against) in the ratio member ``side_from`` gives them.
+    Each member reads its own block of columns, as in :class:`AveragedHead`. Where
+    ``neutral_class`` is not among the classes (a two-class problem) the side member's
+    probabilities are returned as they are.
+
+    Args:
+        n_members: Number of member heads (column blocks); with the default one, that member
+            plays both parts and the head scores as a :class:`StanceClassifier` does.
+        neutral_from: Index of the member that decides ``neutral_class`` against the rest.
+        side_from: Index of the member that splits the rest.
+        neutral_class: The class the ``neutral_from`` member decides.
+        C, max_iter, class_weight, gate_class, gate_C: Passed to every member in :meth:`fit`.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_members: int = 1,
+        neutral_from: int = 0,
+        side_from: int = 0,
+        neutral_class: Any = "neutral",
+        C: float = 1.0,
+        max_iter: int = 1000,
+        class_weight: Any = None,
+        gate_class: Any = None,
+        gate_C: float = 1.0,
+    ):
+        super().__init__(
+            n_members=n_members,
+            C=C,
+            max_iter=max_iter,
+            class_weight=class_weight,
+            gate_class=gate_class,
+            gate_C=gate_C,
+        )
+        self.neutral_from = neutral_from
+        self.side_from = side_from
+        self.neutral_class = neutral_class
+
+    def _check_roles(self, n_members: int) -> None:
+        for name in ("neutral_from", "side_from"):
+            index = getattr(self, name)
+            if not 0 <= index < n_members:
+                raise ValueError(f"{name}={index} names no member of {n_members}")
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, **fit_params: Any) -> SplitHead:
+        """Fit one :class:`StanceClassifier` per column block (``fit_params`` go to each)."""
+        self._check_roles(self.n_members)
+        return super().fit(X, y, sample_weight, **fit_params)
+
+    @classmethod
+    def from_heads(
+        cls, heads: list[StanceClassifier], *, neutral_from: int, side_from: int
+    ) -> SplitHead:
+        """A split head over already fitted (and calibrated) heads of equal width."""
+        head = super().from_heads(heads)
+        head.set_params(neutral_from=neutral_from, side_from=side_from)
+        head._check_roles(len(heads))
+        return head
+
+    def _rebuilt(self, heads: list[StanceClassifier]) -> SplitHead:
+        return self.from_heads(heads, neutral_from=self.neutral_from, side_from=self.side_from)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """p(neutral) from one member, the rest shared as the other says; ``classes_`` order."""
+        parts = self._split(X)
+        side = self.heads_[self.side_from].predict_proba(parts[self.side_from])
+        classes = list(self.classes_)
+        if self.neutral_class not in classes:
+            return side
+        k = classes.index(self.neutral_class)
+        neutral = self.heads_[self.neutral_from].predict_proba(parts[self.neutral_from])[:, k]
+        rest = np.delete(side, k, axis=1)
+        total = rest.sum(axis=1, keepdims=True)
+        share = np.divide(rest, total, out=np.full_like(rest, 1.0 / rest.shape[1]), where=total > 0)
+        return np.insert(share * (1.0 - neutral)[:, None], k, neutral, axis=1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description: the roles and the member heads' ``to_dict``."""
+        check_is_fitted(self, "heads_")
+        return {
+            "format": SPLIT_FORMAT,
+            "neutral_from": self.neutral_from,
+            "side_from": self.side_from,
+            "neutral_class": self.neutral_class,
+            "heads": [h.to_dict() for h in self.heads_],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SplitHead:
+        """Rebuild from :meth:`to_dict` output."""
+        head = cls.from_heads(
+            [StanceClassifier.from_dict(h) for h in data["heads"]],
+            neutral_from=int(data["neutral_from"]),
+            side_from=int(data["side_from"]),
+        )
+        head.set_params(neutral_class=data["neutral_class"])
+        return head
+
+
 def head_from_dict(data: dict[str, Any]) -> StanceClassifier | AveragedHead:
-    """The head a ``head.json`` describes: a :class:`StanceClassifier` or an :class:`AveragedHead`."""
+    """The head a ``head.json`` describes: a :class:`StanceClassifier`, an
+    :class:`AveragedHead` or a :class:`SplitHead`."""
     if data.get("format") == ENSEMBLE_FORMAT:
         return AveragedHead.from_dict(data)
+    if data.get("format") == SPLIT_FORMAT:
+        return SplitHead.from_dict(data)
     return StanceClassifier.from_dict(data)
