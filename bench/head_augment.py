@@ -21,6 +21,8 @@ takes ~12 minutes on 2 cores.
 that name the topic, and commitments in the same words of process) to the gate, and also prints
 accuracy on the news-style sets ``news_dev.csv`` and ``news_statements.csv``.
 
+Since session 14 the packaged artifact is a split of two encoders; "the packaged encoder" here
+is its first (``lora.safetensors``, the session-10 soup, whose head decides neutral).
 ``--model DIR`` takes the encoder from another artifact (e.g. a ``bench/stance_refine.py``
 candidate) instead of the packaged one; its embeddings are cached under a folder named by
 its LoRA file's hash. ``--set gate-dose`` (session 14) varies the dose of deflection rows in

@@ -11,6 +11,9 @@ favor/against accuracy on news-style sets (``--news-eval``), before and after.
 a candidate artifact (the packaged factors plus the new top-layer factors, same head) for
 ``stance refit-head``; the packaged artifact is never touched. Results: docs/stance-model.md.
 
+Since session 14 the packaged artifact is a split of two encoders; the encoder refined here is
+its member 0, the session-10 soup (``stance.model.ensemble.member_artifact``), as before.
+
     python bench/stance_refine.py --train-rows 16000 [--augment action] [--cache-dir DIR]
         [--max-length 256 --length-batches]
 """
@@ -29,7 +32,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from stance.model.artifact import default_artifact_dir, read_meta, write_meta
+from stance.model.artifact import default_artifact_dir, encoder_files, read_meta, write_meta
 from stance.model.data import load_pairs
 from stance.model.encoder import (
     base_model_path,
@@ -79,8 +82,23 @@ random.seed(13)
 np.random.seed(13)
 torch.set_num_threads(2)
 t0 = time.time()
+
+
+def base_artifact() -> Path:
+    """The single-encoder artifact refined: the packaged one, or its member 0 if it has two."""
+    import tempfile
+
+    from stance.model.ensemble import member_artifact
+
+    src = default_artifact_dir()
+    if len(encoder_files(json.loads((src / "meta.json").read_text()))) == 1:
+        return src
+    return member_artifact(src, 0, Path(tempfile.mkdtemp(prefix="stance-refine-base-")))
+
+
+BASE = base_artifact()
 tok, model = load_transformer(base_model_path())
-tensors, cfg = load_lora(default_artifact_dir() / "lora.safetensors")
+tensors, cfg = load_lora(BASE / "lora.safetensors")
 merge_lora(model, tensors, scaling=cfg["scaling"])
 for p in model.parameters():
     p.requires_grad_(False)
@@ -310,7 +328,7 @@ for ep in range(args.epochs):
 
 def save(out):
     """The packaged factors plus the new top-layer ones: one LoRA merged at scaling 1.0."""
-    src = default_artifact_dir()
+    src = BASE
     packaged, cfg = load_lora(src / "lora.safetensors")
     tensors = {
         k: v.float() * (cfg["scaling"] if k.endswith("lora_B") else 1.0)

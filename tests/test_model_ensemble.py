@@ -15,7 +15,7 @@ from stance.errors import ModelMismatchError
 from stance.model import StanceModel
 from stance.model.artifact import artifact_sha256, read_meta
 from stance.model.encoder import PairEmbedder, base_model_hash, base_model_path
-from stance.model.ensemble import ensemble_frame, split_ensemble_frame
+from stance.model.ensemble import ensemble_frame, member_artifact, split_ensemble_frame
 from stance.model.head import AveragedHead, SplitHead
 from stance.model.soup import refit_head_frame, soup_frame
 from stance.model.train import dev_sample, dev_scores
@@ -187,3 +187,23 @@ def test_split_cli_joins_exactly_two_artifacts_as_they_are(members, tmp_path):
         assert result.exit_code == 2, extra
         assert "--split joins exactly two artifacts" in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_a_member_of_an_ensemble_is_written_back_as_it_was(members, frame, tmp_path):  # noqa: F811
+    split_ensemble_frame(*members, tmp_path / "split", frame, backend="torch")
+    for index, member in enumerate(members):
+        out = member_artifact(tmp_path / "split", index, tmp_path / f"back{index}")
+        assert artifact_sha256(out) == artifact_sha256(member)
+        again, before = (read_meta(d, base_hash=base_model_hash()) for d in (out, member))
+        for key in ("training_config", "history", "dev_scores", "training_data", "head"):
+            assert again[key] == before[key], key
+        texts, targets = PAIRS
+        np.testing.assert_allclose(
+            StanceModel.load(out, backend="torch").predict_proba(texts, targets),
+            StanceModel.load(member, backend="torch").predict_proba(texts, targets),
+            atol=1e-6,
+        )
+    with pytest.raises(ValueError, match="has members 0 to 1, not 2"):
+        member_artifact(tmp_path / "split", 2, tmp_path / "none")
+    with pytest.raises(ValueError, match="holds one encoder"):
+        member_artifact(members[0], 0, tmp_path / "none")

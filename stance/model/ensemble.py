@@ -310,3 +310,48 @@ def split_ensemble_frame(
         "dev": meta["dev_scores"],
         "member_dev": meta["member_dev_scores"],
     }
+
+
+def member_artifact(ensemble_dir: Path | str, index: int, out_dir: Path | str) -> Path:
+    """Write member ``index`` of an ensemble (averaged or split) as a single-encoder artifact.
+
+    Its LoRA file, its own head and a ``meta.json`` rebuilt from what the ensemble recorded of
+    it (training config, history, head summary, dev scores); e.g. the packaged split's member 0,
+    the session-10 soup, which ``bench/stance_refine.py`` refines.
+
+    Raises:
+        ValueError: ``ensemble_dir`` holds one encoder, or has no member ``index``.
+    """
+    from stance.model.artifact import encoder_files, write_meta
+    from stance.model.head import head_from_dict
+
+    ensemble_dir, out_dir = Path(ensemble_dir), Path(out_dir)
+    meta = json.loads((ensemble_dir / "meta.json").read_text())
+    files = encoder_files(meta)
+    if len(files) < 2:
+        raise ValueError(f"{ensemble_dir} holds one encoder; use it as it is")
+    if not 0 <= index < len(files):
+        raise ValueError(f"{ensemble_dir} has members 0 to {len(files) - 1}, not {index}")
+    head = head_from_dict(json.loads((ensemble_dir / "head.json").read_text()))
+    member_head = head.heads_[index]
+    ensemble = meta["training_config"]["ensemble"]
+    roles = ensemble.get("head", {}).get("split", {})
+    names = [r.get("model_name") for r in roles.values()] if roles else []
+    member = {
+        k: v
+        for k, v in meta.items()
+        if k not in ("format_version", "encoders", "member_dev_scores", "head", "history")
+    }
+    member["model_name"] = (names[index] if names else None) or "stance-minilm-lora"
+    stamps = meta.get("training_data") or {}
+    if "members" in stamps:
+        member["training_data"] = stamps["members"][index]
+    member["training_config"] = ensemble["configs"][index]
+    member["history"] = meta["history"][index]
+    member["head"] = meta["head"]["members"][index]
+    member["dev_scores"] = meta["member_dev_scores"][index]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ensemble_dir / files[index], out_dir / "lora.safetensors")
+    (out_dir / "head.json").write_text(json.dumps(member_head.to_dict()) + "\n")
+    write_meta(out_dir, member)
+    return out_dir
