@@ -252,8 +252,9 @@ def refit_head(
 ) -> dict[str, Any]:
     """Copy an artifact with its head refitted on the train/dev splits in ``data_dir``.
 
-    See :func:`refit_head_frame`. The packaged artifact is the session-5 soup refitted this way
-    at 256 tokens (session 6), then with ``neutral_gate=True, augment=("report",)`` (session 7).
+    See :func:`refit_head_frame`. Member 0 of the packaged artifact is the session-5 soup refitted
+    this way at 256 tokens (session 6), then with a neutral gate and augment rows (sessions 7 and
+    10); member 1's head was refitted with ``augment=("deflect:4",)`` (session 14).
 
     Raises:
         stance.errors.ModelMismatchError: ``model_dir`` was trained on another base encoder.
