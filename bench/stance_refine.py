@@ -149,6 +149,7 @@ def cache(df, name):
     if os.path.exists(path):
         return torch.load(path)
     out = _cache(df, name)
+    os.makedirs(args.cache_dir, exist_ok=True)
     torch.save(out, path)
     return out
 
