@@ -74,12 +74,19 @@ ap.add_argument(
 ap.add_argument("--news-repeat", type=int, default=8, help="times each --news-train row is seen")
 ap.add_argument("--check", action="store_true")
 ap.add_argument("--skip-before", action="store_true")
+ap.add_argument(
+    "--seed",
+    type=int,
+    default=13,
+    help="seed of the train-row sample, its augmentation rows, the initialisation and the batch "
+    "order (the dev sample and the bench head's rows stay fixed, so runs compare)",
+)
 ap.add_argument("--cache-dir", default="", help="keep cached activations here between runs")
 ap.add_argument("--data", default="../shared/datasets")
 args = ap.parse_args()
-torch.manual_seed(13)
-random.seed(13)
-np.random.seed(13)
+torch.manual_seed(args.seed)
+random.seed(args.seed)
+np.random.seed(args.seed)
 torch.set_num_threads(2)
 t0 = time.time()
 
@@ -106,10 +113,10 @@ layers = model.encoder.layer
 low = len(layers) - args.top
 
 frame = load_pairs(args.data, splits=("train", "dev"))
-tr = _subsample(frame[frame.split == "train"], args.train_rows, 13)
+tr = _subsample(frame[frame.split == "train"], args.train_rows, args.seed)
 extra = None
 if args.augment:
-    made = _augment(tr, tuple(args.augment), 13)
+    made = _augment(tr, tuple(args.augment), args.seed)
     print("augmented rows", {k: len(v) for k, v in made.items()}, flush=True)
     extra = pd.concat(list(made.values()), ignore_index=True)
 if args.news_train:
@@ -145,6 +152,8 @@ def cache(df, name):
     if not args.cache_dir:
         return _cache(df, name)
     key = f"{name}_{len(df)}_{args.top}_{args.max_length}"
+    if name in ("train", "extra") and args.seed != 13:  # rows drawn with the seed
+        key += f"_seed{args.seed}"
     path = os.path.join(args.cache_dir, f"cache_{key}.pt")
     if os.path.exists(path):
         return torch.load(path)
@@ -306,9 +315,9 @@ for ep in range(args.epochs):
         layer.train()
     if args.length_batches:
         lengths = np.array([c.shape[0] for c in c_tr])
-        batches = length_batches(lengths, args.bs, seed=13 + ep)
+        batches = length_batches(lengths, args.bs, seed=args.seed + ep)
     else:
-        perm = torch.randperm(len(c_tr), generator=torch.Generator().manual_seed(13 + ep))
+        perm = torch.randperm(len(c_tr), generator=torch.Generator().manual_seed(args.seed + ep))
         batches = [perm[s : s + args.bs].tolist() for s in range(0, len(perm), args.bs)]
     run = None
     for idx in batches:
