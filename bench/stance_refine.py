@@ -151,9 +151,8 @@ def run_layers(part, h, mask):
 def cache(df, name):
     if not args.cache_dir:
         return _cache(df, name)
-    key = f"{name}_{len(df)}_{args.top}_{args.max_length}"
-    if name in ("train", "extra") and args.seed != 13:  # rows drawn with the seed
-        key += f"_seed{args.seed}"
+    seed = f"_seed{args.seed}" if name == "train" else ""  # only the train rows are seeded
+    key = f"{name}_{len(df)}_{args.top}_{args.max_length}{seed}"
     path = os.path.join(args.cache_dir, f"cache_{key}.pt")
     if os.path.exists(path):
         return torch.load(path)
