@@ -257,6 +257,10 @@ def refit_head(
     ] = None,
     head_augment: HeadAugment = None,
     neutral_gate: NeutralGate = False,
+    head_rows: Annotated[
+        int | None,
+        typer.Option(min=1, help="Fit the head on up to this many train pairs (default 24,000)."),
+    ] = None,
     data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")] = Path(
         "../shared/datasets"
     ),
@@ -267,7 +271,13 @@ def refit_head(
     augment = _augment_kinds(head_augment, "--head-augment")
     _require_artifacts([model], "pass an artifact folder")
     info = refit(
-        model, out, data, max_length=max_length, augment=augment, neutral_gate=neutral_gate
+        model,
+        out,
+        data,
+        max_length=max_length,
+        augment=augment,
+        neutral_gate=neutral_gate,
+        head_rows=head_rows,
     )
     typer.echo(json.dumps(info, indent=2, default=str))
 

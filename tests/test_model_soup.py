@@ -141,6 +141,22 @@ def test_refit_head_keeps_the_encoder_and_records_the_new_context(tmp_path, fram
     assert model.classes_ == ["against", "favor", "neutral"]
 
 
+def test_refit_head_fits_on_as_many_train_rows_as_asked_and_records_it(tmp_path, frame):
+    run = _run(tmp_path / "r1", 1)
+    plain = refit_head_frame(run, tmp_path / "plain", frame, base_dir=base_model_path())
+    rows = plain["train_rows"] - 20
+    info = refit_head_frame(
+        run, tmp_path / "fewer", frame, base_dir=base_model_path(), head_rows=rows
+    )
+    assert info["train_rows"] == rows
+    refits = [
+        json.loads((tmp_path / name / "meta.json").read_text())["training_config"]["head_refits"]
+        for name in ("plain", "fewer")
+    ]
+    assert "head_rows" not in refits[0][-1]
+    assert refits[1][-1]["head_rows"] == rows
+
+
 def test_refit_head_can_learn_from_report_rows_too(tmp_path, frame):
     run = _run(tmp_path / "r1", 1)
     plain = refit_head_frame(run, tmp_path / "plain", frame, base_dir=base_model_path())

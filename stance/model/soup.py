@@ -97,9 +97,11 @@ def encoder_head(
     limit: int | None = None,
     augment: tuple[str, ...] = (),
     neutral_gate: bool = False,
+    head_rows: int | None = None,
 ) -> tuple[Any, dict[str, Any], Any, pd.DataFrame]:
-    """The head of one encoder fitted as training fits it: up to 24,000 train rows of ``frame``,
-    ``C`` and temperatures on its dev sample (:func:`stance.model.train.fit_encoder_head`).
+    """The head of one encoder fitted as training fits it: up to 24,000 train rows of ``frame``
+    (``head_rows`` to say otherwise), ``C`` and temperatures on its dev sample
+    (:func:`stance.model.train.fit_encoder_head`).
 
     Returns the calibrated head, its summary, the dev rows' embeddings and the dev rows.
     """
@@ -114,7 +116,7 @@ def encoder_head(
         base_dir=base_dir,
         device=resolve_device(device),
         seed=DEV_SEED,
-        train_cap=HEAD_TRAIN_ROWS if limit is None else limit,
+        train_cap=head_rows or (HEAD_TRAIN_ROWS if limit is None else limit),
         dev_rows=dev_rows,
         max_length=max_length,
         augment=augment,
@@ -247,6 +249,7 @@ def refit_head(
     max_length: int | None = None,
     augment: tuple[str, ...] = (),
     neutral_gate: bool = False,
+    head_rows: int | None = None,
     device: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
@@ -270,6 +273,7 @@ def refit_head(
         max_length=max_length,
         augment=augment,
         neutral_gate=neutral_gate,
+        head_rows=head_rows,
         device=device,
         note=note,
     )
@@ -284,6 +288,7 @@ def refit_head_frame(
     max_length: int | None = None,
     augment: tuple[str, ...] = (),
     neutral_gate: bool = False,
+    head_rows: int | None = None,
     device: str | None = None,
     note: str | None = None,
 ) -> dict[str, Any]:
@@ -291,7 +296,7 @@ def refit_head_frame(
 
     The encoder (``lora.safetensors``) is copied unchanged; the head is fitted and calibrated
     exactly as after training (:func:`stance.model.train.fit_head`: up to 24,000 train pairs of
-    ``frame``, ``C`` and temperature chosen on its dev sample), plus the ``augment`` rows made
+    ``frame``, or ``head_rows``; ``C`` and temperature chosen on its dev sample), plus the ``augment`` rows made
     from all train rows of ``frame`` (``("report",)``: news-style pledges, refusals and
     non-answers). With ``neutral_gate`` a binary gate decides neutral and the augment rows
     train only the gate (the packaged head: ``neutral_gate=True, augment=("report",)``).
@@ -319,11 +324,14 @@ def refit_head_frame(
         max_length=length,
         augment=augment,
         neutral_gate=neutral_gate,
+        head_rows=head_rows,
     )
     config["max_length"] = length
     refit = {"max_length_before": old_length, "max_length": length, "note": note}
     if neutral_gate:
         refit["neutral_gate"] = True
+    if head_rows:
+        refit["head_rows"] = head_rows
     if augment:
         refit["augment_rows"] = head_info["augment_rows"]
     config.setdefault("head_refits", []).append(refit)

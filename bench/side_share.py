@@ -1,0 +1,102 @@
+"""Look at split joins before building one: p(neutral) from one model, favor : against from others.
+
+    python bench/side_share.py NEUTRAL SIDE [SIDE ...] [--data ../shared/datasets]
+
+Every model (an artifact folder, heads as fitted) reads the dev sample that selects heads, the
+contrast set and the news-style sets already read (``--sets``; an unread judge set does not
+belong here). Printed per way to join: dev mean macro-F1, contrast-set accuracy and rows right
+on the news sets (all, and per variation). The ways: the split with each SIDE, the split with
+the mean favor share of all SIDEs (when there are two or more), and each model alone. Nothing
+is fitted or written: it says whether a join is worth declaring a round for
+(docs/stance-model.md, sessions 14 and 17).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRAST = ROOT / "fixtures" / "contrast"
+#: The news-style sets read by session 14 (510 rows); news_test6 is the next judge.
+READ_SETS = ("news_dev", "news_statements", "news_test", "news_test3", "news_test4", "news_test5")
+CLASSES = np.array(["against", "favor", "neutral"])
+
+
+def split_join(neutral: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Probabilities with p(neutral) from ``neutral`` and the rest shared as ``share`` (favor)."""
+    rest = 1.0 - neutral[:, 2]
+    return np.stack([rest * (1.0 - share), rest * share, neutral[:, 2]], axis=1)
+
+
+def favor_share(proba: np.ndarray) -> np.ndarray:
+    """favor / (favor + against) of rows ordered against, favor, neutral."""
+    return proba[:, 1] / (proba[:, 0] + proba[:, 1])
+
+
+def main() -> None:
+    import pandas as pd
+
+    from stance.model.soup import _checked_pairs
+    from stance.model.stance_model import StanceModel
+    from stance.model.train import dev_sample, dev_scores
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("neutral", type=Path, help="artifact whose head gives p(neutral)")
+    ap.add_argument("sides", type=Path, nargs="+", help="artifacts whose heads give the side")
+    ap.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    ap.add_argument("--sets", nargs="+", default=list(READ_SETS))
+    args = ap.parse_args()
+
+    models = [args.neutral, *args.sides]
+    frame = _checked_pairs(models, args.data)
+    parts = {
+        "dev": dev_sample(frame[frame["split"] != "test"].reset_index(drop=True)),
+        "contrast": pd.read_csv(CONTRAST / "contrast_set.csv"),
+        **{name: pd.read_csv(CONTRAST / f"{name}.csv") for name in args.sets},
+    }
+    proba: dict[Path, dict[str, np.ndarray]] = {}
+    for path in models:
+        model = StanceModel.load(path)
+        if list(model.classes_) != list(CLASSES):
+            raise SystemExit(f"{path}: its head's classes are {model.classes_}, not {CLASSES}")
+        proba[path] = {
+            part: model.predict_proba(rows["text"].astype(str), rows["target"].astype(str))
+            for part, rows in parts.items()
+        }
+
+    def ways(part: str) -> dict[str, np.ndarray]:
+        neutral = proba[args.neutral][part]
+        out = {
+            f"split, side {side}": split_join(neutral, favor_share(proba[side][part]))
+            for side in args.sides
+        }
+        if len(args.sides) > 1:
+            mean = np.mean([favor_share(proba[side][part]) for side in args.sides], axis=0)
+            out["split, side the mean share"] = split_join(neutral, mean)
+        out.update({f"{path} alone": proba[path][part] for path in models})
+        return out
+
+    results: dict[str, dict[str, float | int]] = {}
+    for part, rows in parts.items():
+        for name, p in ways(part).items():
+            right = CLASSES[p.argmax(axis=1)] == rows["label"].to_numpy()
+            result = results.setdefault(name, {})
+            if part == "dev":
+                result["dev_mean"] = round(dev_scores(rows, p)["mean"], 4)
+            elif part == "contrast":
+                result["contrast"] = round(float(right.mean()), 3)
+            else:
+                result["news"] = result.get("news", 0) + int(right.sum())
+                for variation in sorted(set(rows["variation"])):
+                    hit = int(right[(rows["variation"] == variation).to_numpy()].sum())
+                    result[variation] = result.get(variation, 0) + hit
+    news_rows = sum(len(parts[name]) for name in args.sets)
+    print(json.dumps({"news_rows": news_rows, "ways": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
