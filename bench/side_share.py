@@ -26,20 +26,10 @@ READ_SETS = ("news_dev", "news_statements", "news_test", "news_test3", "news_tes
 CLASSES = np.array(["against", "favor", "neutral"])
 
 
-def split_join(neutral: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Probabilities with p(neutral) from ``neutral`` and the rest shared as ``share`` (favor)."""
-    rest = 1.0 - neutral[:, 2]
-    return np.stack([rest * (1.0 - share), rest * share, neutral[:, 2]], axis=1)
-
-
-def favor_share(proba: np.ndarray) -> np.ndarray:
-    """favor / (favor + against) of rows ordered against, favor, neutral."""
-    return proba[:, 1] / (proba[:, 0] + proba[:, 1])
-
-
 def main() -> None:
     import pandas as pd
 
+    from stance.model.head import split_proba
     from stance.model.soup import _checked_pairs
     from stance.model.stance_model import StanceModel
     from stance.model.train import dev_sample, dev_scores
@@ -68,15 +58,18 @@ def main() -> None:
             for part, rows in parts.items()
         }
 
+    neutral_column = list(CLASSES).index("neutral")
+
     def ways(part: str) -> dict[str, np.ndarray]:
-        neutral = proba[args.neutral][part]
-        out = {
-            f"split, side {side}": split_join(neutral, favor_share(proba[side][part]))
-            for side in args.sides
-        }
+        def join(side: np.ndarray) -> np.ndarray:
+            return split_proba(side, proba[args.neutral][part][:, neutral_column], neutral_column)
+
+        out = {f"split, side {side}": join(proba[side][part]) for side in args.sides}
         if len(args.sides) > 1:
-            mean = np.mean([favor_share(proba[side][part]) for side in args.sides], axis=0)
-            out["split, side the mean share"] = split_join(neutral, mean)
+            # each side's favor : against share (p(neutral) 0), averaged, then joined
+            no_neutral = np.zeros(len(proba[args.neutral][part]))
+            shares = [split_proba(proba[s][part], no_neutral, neutral_column) for s in args.sides]
+            out["split, side the mean share"] = join(np.mean(shares, axis=0))
         out.update({f"{path} alone": proba[path][part] for path in models})
         return out
 

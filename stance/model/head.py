@@ -463,6 +463,18 @@ class AveragedHead(ClassifierMixin, BaseEstimator):
         return cls.from_heads([StanceClassifier.from_dict(h) for h in data["heads"]])
 
 
+def split_proba(side: np.ndarray, neutral: np.ndarray, k: int) -> np.ndarray:
+    """Column ``k`` set to ``neutral``; the rest of each row shared as ``side``'s other columns.
+
+    The join of :class:`SplitHead`, on probabilities: e.g. p(neutral) from one model and the
+    favor : against share from another (an even share where ``side`` gives those columns 0).
+    """
+    rest = np.delete(side, k, axis=1)
+    total = rest.sum(axis=1, keepdims=True)
+    share = np.divide(rest, total, out=np.full_like(rest, 1.0 / rest.shape[1]), where=total > 0)
+    return np.insert(share * (1.0 - neutral)[:, None], k, neutral, axis=1)
+
+
 class SplitHead(AveragedHead):
     """Two member heads with two jobs: one says whether a pair takes a side, the other which.
 
@@ -540,10 +552,7 @@ class SplitHead(AveragedHead):
             return side
         k = classes.index(self.neutral_class)
         neutral = self.heads_[self.neutral_from].predict_proba(parts[self.neutral_from])[:, k]
-        rest = np.delete(side, k, axis=1)
-        total = rest.sum(axis=1, keepdims=True)
-        share = np.divide(rest, total, out=np.full_like(rest, 1.0 / rest.shape[1]), where=total > 0)
-        return np.insert(share * (1.0 - neutral)[:, None], k, neutral, axis=1)
+        return split_proba(side, neutral, k)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready description: the roles and the member heads' ``to_dict``."""

@@ -296,10 +296,11 @@ def refit_head_frame(
 
     The encoder (``lora.safetensors``) is copied unchanged; the head is fitted and calibrated
     exactly as after training (:func:`stance.model.train.fit_head`: up to 24,000 train pairs of
-    ``frame``, or ``head_rows``; ``C`` and temperature chosen on its dev sample), plus the ``augment`` rows made
-    from all train rows of ``frame`` (``("report",)``: news-style pledges, refusals and
-    non-answers). With ``neutral_gate`` a binary gate decides neutral and the augment rows
-    train only the gate (the packaged head: ``neutral_gate=True, augment=("report",)``).
+    ``frame``, or ``head_rows``; ``C`` and temperature chosen on its dev sample), plus the
+    ``augment`` rows made from all train rows of ``frame`` (``("report",)``: news-style
+    pledges, refusals and non-answers). With ``neutral_gate`` a binary gate decides neutral and
+    the augment rows train only the gate (the packaged head: ``neutral_gate=True,
+    augment=("report",)``).
     ``meta.json`` records the refit under ``training_config.head_refits``.
     """
     import shutil
