@@ -1,0 +1,154 @@
+"""Look at a joint side head before building one: favor : against from both encoders' embeddings.
+
+    python bench/joint_side.py [--model stance/model/artifact] [--cache-dir DIR]
+
+The packaged split reads each pair with two encoders and uses each head for one question
+(member 0: whether a side is taken; member 1: which side). This look fits one head on both
+embeddings side by side (768 features, the head rows, gate and dev selection that
+``stance refit-head --neutral-gate --head-augment deflect:4`` uses) and joins it as the split
+does: p(neutral) from member 0's packaged head, favor : against from the joint head. The
+inference cost is the split's (the same two encoder passes). Printed per way: dev mean
+macro-F1, contrast-set accuracy, rows right on the read news sets (all, per variation).
+Embeddings are cached in ``--cache-dir`` (one ``.npy`` per encoder and part). Nothing is
+written to the artifact (docs/stance-model.md, session 18).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRAST = ROOT / "fixtures" / "contrast"
+READ_SETS = ("news_dev", "news_statements", "news_test", "news_test3", "news_test4", "news_test5")
+CLASSES = np.array(["against", "favor", "neutral"])
+
+
+def main() -> None:
+    import pandas as pd
+
+    from stance.model.encoder import base_model_path, encode_pairs, load_transformer
+    from stance.model.head import split_proba
+    from stance.model.lora import load_lora, merge_lora
+    from stance.model.soup import _checked_pairs
+    from stance.model.stance_model import StanceModel
+    from stance.model.train import (
+        DEV_SEED,
+        HEAD_TRAIN_ROWS,
+        dev_sample,
+        dev_scores,
+        head_rows,
+        select_head,
+    )
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", type=Path, default=ROOT / "stance" / "model" / "artifact")
+    ap.add_argument("--data", type=Path, default=Path("../shared/datasets"))
+    ap.add_argument("--cache-dir", type=Path, required=True)
+    ap.add_argument("--augment", nargs="*", default=["deflect:4"])
+    ap.add_argument("--sets", nargs="+", default=list(READ_SETS))
+    args = ap.parse_args()
+
+    meta = json.loads((args.model / "meta.json").read_text())
+    files = meta["encoders"]
+    length = meta["training_config"]["max_length"]
+    frame = _checked_pairs([args.model], args.data)
+    fit = frame[frame["split"] != "test"].reset_index(drop=True)
+    rows, counts = head_rows(
+        fit, seed=DEV_SEED, train_cap=HEAD_TRAIN_ROWS, augment=tuple(args.augment)
+    )
+    added = np.arange(len(rows)) >= len(rows) - sum(counts.values())
+    parts = {
+        "train": rows,
+        "dev": dev_sample(fit),
+        "contrast": pd.read_csv(CONTRAST / "contrast_set.csv"),
+        **{name: pd.read_csv(CONTRAST / f"{name}.csv") for name in args.sets},
+    }
+    args.cache_dir.mkdir(parents=True, exist_ok=True)
+    x: dict[str, list[np.ndarray]] = {part: [] for part in parts}
+    for index, name in enumerate(files):
+        model = tokenizer = None
+        for part, part_rows in parts.items():
+            cached = args.cache_dir / f"{index}.{part}.{len(part_rows)}.npy"
+            if not cached.exists():
+                if model is None:
+                    tokenizer, model = load_transformer(base_model_path())
+                    tensors, config = load_lora(args.model / name)
+                    merge_lora(model, tensors, scaling=config["scaling"])
+                start = time.perf_counter()
+                emb = encode_pairs(
+                    tokenizer,
+                    model,
+                    part_rows["target"].astype(str).tolist(),
+                    part_rows["text"].astype(str).tolist(),
+                    batch_size=256,
+                    max_length=length,
+                    device="cpu",
+                )
+                np.save(cached, np.asarray(emb, dtype=np.float32))
+                print(
+                    f"encoder {index} {part}: {len(part_rows)} rows, "
+                    f"{time.perf_counter() - start:.0f} s",
+                    flush=True,
+                )
+            x[part].append(np.load(cached))
+
+    packaged = StanceModel.load(args.model)
+    neutral_column = list(CLASSES).index("neutral")
+    p_neutral = {
+        part: packaged.predict_proba(r["text"].astype(str), r["target"].astype(str))[
+            :, neutral_column
+        ]
+        for part, r in parts.items()
+        if part != "train"
+    }
+    heads = {}
+    for name, pick in {"member 1": [1], "joint": [0, 1]}.items():
+        features = {part: np.hstack([x[part][i] for i in pick]) for part in parts}
+        start = time.perf_counter()
+        head, scores, chosen = select_head(
+            features["train"],
+            rows["label"].to_numpy(),
+            features["dev"],
+            parts["dev"],
+            gate_only=added,
+            neutral_gate=True,
+        )
+        print(f"{name} head: {chosen}, {time.perf_counter() - start:.0f} s", flush=True)
+        heads[name] = (head, features)
+
+    results: dict[str, dict[str, float | int]] = {}
+    for part, part_rows in parts.items():
+        if part == "train":
+            continue
+        ways = {
+            "packaged split": packaged.predict_proba(
+                part_rows["text"].astype(str), part_rows["target"].astype(str)
+            )
+        }
+        for name, (head, features) in heads.items():
+            own = head.predict_proba(features[part])
+            ways[f"{name} alone"] = own
+            ways[f"split, side {name}"] = split_proba(own, p_neutral[part], neutral_column)
+        for way, p in ways.items():
+            right = CLASSES[p.argmax(axis=1)] == part_rows["label"].to_numpy()
+            result = results.setdefault(way, {})
+            if part == "dev":
+                result["dev_mean"] = round(dev_scores(part_rows, p)["mean"], 4)
+            elif part == "contrast":
+                result["contrast"] = round(float(right.mean()), 3)
+            else:
+                result["news"] = result.get("news", 0) + int(right.sum())
+                for variation in sorted(set(part_rows["variation"])):
+                    hit = int(right[(part_rows["variation"] == variation).to_numpy()].sum())
+                    result[variation] = result.get(variation, 0) + hit
+    news_rows = sum(len(parts[name]) for name in args.sets)
+    print(json.dumps({"news_rows": news_rows, "ways": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
