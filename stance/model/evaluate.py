@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stance.model.data import load_pairs
-from stance.model.metrics import CLASSES, confusion, macro_f1, predict_labels, score_datasets
+from stance.model.metrics import (
+    CLASSES,
+    bootstrap_interval,
+    confusion,
+    macro_f1,
+    predict_labels,
+    score_datasets,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -53,6 +60,7 @@ TARGETS = {
     "perspectrum": 0.80,
     "procon20": 0.75,
 }
+CONTRAST_TARGET = 0.90
 
 
 def evaluate(
@@ -132,10 +140,14 @@ def score_contrast(model: StanceModel, path: Path) -> dict[str, Any]:
 
     pairs = pd.read_csv(path)
     pred, ok, scores = _scored(model, pairs)
+    gold = pairs["label"].to_numpy()
     return {
         "file": path.name,
         "pairs": int(pairs["pair_id"].nunique()),
         **scores,
+        "accuracy_interval": bootstrap_interval(
+            gold, pred, labels=CLASSES, groups=pairs["pair_id"], measure="accuracy"
+        ),
         "pair_accuracy": float(ok.groupby(pairs["pair_id"]).all().mean()),
     }
 
@@ -165,6 +177,13 @@ def score_news(model: StanceModel, path: Path) -> dict[str, Any]:
         "file": path.name,
         "groups": int(rows["group_id"].nunique()),
         **scores,
+        "accuracy_interval": bootstrap_interval(
+            rows["label"].to_numpy(),
+            pred,
+            labels=CLASSES,
+            groups=rows["group_id"],
+            measure="accuracy",
+        ),
         "confusion": confusion(rows["label"], pred, labels=CLASSES),
     }
 
@@ -226,6 +245,24 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
+def _interval(interval: tuple[float, float] | None) -> str:
+    return "–" if interval is None else f"{interval[0]:.3f}–{interval[1]:.3f}"
+
+
+def target_verdict(value: float, interval: tuple[float, float] | None, target: float | None) -> str:
+    """Whether a figure meets its target, judged on its bootstrap interval when there is one:
+    ``"yes"`` (interval at or above), ``"no"`` (wholly below), ``"not settled"`` (straddles)."""
+    if target is None:
+        return "–"
+    if interval is None:
+        return "yes" if value >= target else "no"
+    if interval[0] >= target:
+        return "yes"
+    if interval[1] < target:
+        return "no"
+    return "not settled"
+
+
 def to_markdown(result: dict[str, Any]) -> str:
     """The stance-model block of ``docs/accuracy.md``."""
     ident = result["identity"]
@@ -242,18 +279,27 @@ def to_markdown(result: dict[str, Any]) -> str:
         ),
         "Regenerate with `stance evaluate` (writes only this block).",
         "",
-        "| test split | rows | macro-F1 | target | accuracy | ECE |",
-        "|---|---|---|---|---|---|",
+        "| test split | rows | topics | macro-F1 | 95% interval | target | target met? | "
+        "accuracy | ECE |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for key, name in DATASET_NAMES.items():
         s = result["datasets"].get(key)
         if s is None:
             continue
+        interval = s.get("macro_f1_interval")
         lines.append(
-            f"| {name} | {s['n']} | {_fmt(s['macro_f1'])} | {_fmt(TARGETS.get(key))} | "
+            f"| {name} | {s['n']} | {s.get('topics', '–')} | {_fmt(s['macro_f1'])} | "
+            f"{_interval(interval)} | {_fmt(TARGETS.get(key))} | "
+            f"{target_verdict(s['macro_f1'], interval, TARGETS.get(key))} | "
             f"{_fmt(s['accuracy'])} | {_fmt(s['ece'])} |"
         )
     lines += [
+        "",
+        "95% interval: percentile bootstrap over 1,000 resamples of whole topics (targets), so "
+        "it includes the spread from one topic to the next that a new topic brings. Target "
+        "met?: *yes* when the whole interval is at or above the target, *no* when it is wholly "
+        "below, *not settled* when it straddles the target.",
         "",
         "Favor/against sets are scored on the argmax of the against/favor columns; their ECE "
         "uses those two columns renormalised. ECE: top-label, 15 equal-width bins (target for "
@@ -282,8 +328,10 @@ def to_markdown(result: dict[str, Any]) -> str:
             f"`fixtures/contrast/{c['file']}`: {c['pairs']} hand-written pairs ({c['rows']} "
             "statements) that differ only by negation, antonym or hedging.",
             "",
-            f"- accuracy {_fmt(c['accuracy'])} (target 0.90); pair accuracy (both members "
-            f"right) {_fmt(c['pair_accuracy'])}",
+            f"- accuracy {_fmt(c['accuracy'])} (95% interval over resampled pairs "
+            f"{_interval(c.get('accuracy_interval'))}; target 0.90, met: "
+            f"{target_verdict(c['accuracy'], c.get('accuracy_interval'), CONTRAST_TARGET)}); "
+            f"pair accuracy (both members right) {_fmt(c['pair_accuracy'])}",
             f"- accuracy by variation: {variations}",
         ]
     news = result.get("news") or []
@@ -296,9 +344,9 @@ def to_markdown(result: dict[str, Any]) -> str:
             "scrapped, walked back, lifted the cap) and a non-answer (neutral), hand-written "
             "(`fixtures/contrast/`).",
             "",
-            "| set | written | topics | statements | accuracy | commitment | reversal | "
-            "non-answer | confusion [against / favor / neutral] |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| set | written | topics | statements | accuracy | 95% interval (topics resampled) "
+            "| commitment | reversal | non-answer | confusion [against / favor / neutral] |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         written = {path.name: note for path, note in NEWS_FILES.items()}
         for n in news:
@@ -309,7 +357,8 @@ def to_markdown(result: dict[str, Any]) -> str:
             )
             lines.append(
                 f"| `{n['file']}` | {written.get(n['file'], '')} | {n['groups']} | {n['rows']} | "
-                f"{_fmt(n['accuracy'])} | {_fmt(by.get('commitment'))} | "
+                f"{_fmt(n['accuracy'])} | {_interval(n.get('accuracy_interval'))} | "
+                f"{_fmt(by.get('commitment'))} | "
                 f"{_fmt(by.get('reversal'))} | "
                 f"{_fmt(by.get('non-answer'))} | {body} |"
             )

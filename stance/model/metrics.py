@@ -1,4 +1,5 @@
-"""Scores for stance predictions: macro-F1 (3-way or favor/against), ECE, confusion matrix."""
+"""Scores for stance predictions: macro-F1 (3-way or favor/against), ECE, confusion matrix,
+and bootstrap intervals that resample whole topics."""
 
 from __future__ import annotations
 
@@ -46,8 +47,86 @@ def confusion(gold: Sequence[str], pred: Sequence[str], *, labels: Sequence[str]
     return confusion_matrix(gold, pred, labels=list(labels)).tolist()
 
 
-def score_split(proba: np.ndarray, gold: Sequence[str], *, binary: bool) -> dict:
-    """All figures for one split: macro-F1, accuracy, ECE, confusion matrix, row count."""
+#: Resamples and level of the intervals :func:`score_split` reports.
+BOOTSTRAP_RESAMPLES = 1000
+BOOTSTRAP_LEVEL = 0.95
+
+
+def _weighted_scores(
+    gold: np.ndarray, pred: np.ndarray, labels: Sequence[str], weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Macro-F1 and accuracy for each row of ``weights`` (resamples x rows: how often each row
+    is drawn). Per-class F1 is 0 where a class is neither gold nor predicted, as in
+    :func:`macro_f1`; a prediction outside ``labels`` counts as wrong."""
+    k = len(labels)
+    index = {label: i for i, label in enumerate(labels)}
+    g = np.array([index.get(x, k) for x in gold])
+    p = np.array([index.get(x, k) for x in pred])
+    weights = np.asarray(weights, dtype=float)
+    # cells[:, i, j]: weight of rows with gold i, prediction j (index k: outside labels)
+    cells = np.zeros((len(weights), k + 1, k + 1))
+    for i in range(k + 1):
+        for j in range(k + 1):
+            mask = (g == i) & (p == j)
+            if mask.any():
+                cells[:, i, j] = weights[:, mask].sum(axis=1)
+    tp = np.stack([cells[:, c, c] for c in range(k)], axis=1)
+    gold_total = cells[:, :k, :].sum(axis=2)
+    pred_total = cells[:, :, :k].sum(axis=1)
+    denominator = gold_total + pred_total
+    f1 = np.divide(2 * tp, denominator, out=np.zeros_like(tp), where=denominator > 0)
+    total = cells.sum(axis=(1, 2))
+    accuracy = np.divide(tp.sum(axis=1), total, out=np.zeros_like(total), where=total > 0)
+    return f1.mean(axis=1), accuracy
+
+
+def bootstrap_interval(
+    gold: Sequence[str],
+    pred: Sequence[str],
+    *,
+    labels: Sequence[str],
+    groups: Sequence | None = None,
+    measure: str = "macro_f1",
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    level: float = BOOTSTRAP_LEVEL,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of macro-F1 (or ``measure="accuracy"``).
+
+    With ``groups`` (e.g. each row's topic) whole groups are drawn with replacement, so the
+    interval includes the spread from one topic to the next that a new topic brings; rows of
+    one topic are not independent draws. Without, rows are drawn. Seeded: the same inputs give
+    the same interval.
+    """
+    if measure not in ("macro_f1", "accuracy"):
+        raise ValueError(f"measure must be 'macro_f1' or 'accuracy', not {measure!r}")
+    gold, pred = np.asarray(gold), np.asarray(pred)
+    if len(gold) != len(pred) or not len(gold):
+        raise ValueError("gold and pred must be non-empty and of the same length")
+    if groups is None:
+        group_of = np.arange(len(gold))
+    else:
+        _, group_of = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
+    n_groups = int(group_of.max()) + 1
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n_groups, size=(resamples, n_groups))
+    offsets = (draws + n_groups * np.arange(resamples)[:, None]).ravel()
+    per_group = np.bincount(offsets, minlength=resamples * n_groups).reshape(resamples, -1)
+    f1, accuracy = _weighted_scores(gold, pred, labels, per_group[:, group_of])
+    values = f1 if measure == "macro_f1" else accuracy
+    tail = (1.0 - level) / 2
+    low, high = np.quantile(values, [tail, 1.0 - tail])
+    return float(low), float(high)
+
+
+def score_split(
+    proba: np.ndarray, gold: Sequence[str], *, binary: bool, groups: Sequence | None = None
+) -> dict:
+    """All figures for one split: macro-F1, accuracy, ECE, confusion matrix, row count.
+
+    With ``groups`` (each row's topic) also ``macro_f1_interval``, the 95% bootstrap interval
+    over resampled topics (:func:`bootstrap_interval`), and ``topics``.
+    """
     gold = np.asarray(gold)
     labels = CLASSES[:2] if binary else CLASSES
     if binary:
@@ -56,7 +135,7 @@ def score_split(proba: np.ndarray, gold: Sequence[str], *, binary: bool) -> dict
     else:
         cal = proba
     pred = predict_labels(proba, binary=binary)
-    return {
+    out = {
         "n": int(len(gold)),
         "macro_f1": macro_f1(gold, pred, labels=labels),
         "accuracy": float(np.mean(pred == gold)),
@@ -64,13 +143,18 @@ def score_split(proba: np.ndarray, gold: Sequence[str], *, binary: bool) -> dict
         "labels": list(labels),
         "confusion": confusion(gold, pred, labels=labels),
     }
+    if groups is not None:
+        out["topics"] = int(len(set(np.asarray(groups, dtype=str))))
+        out["macro_f1_interval"] = bootstrap_interval(gold, pred, labels=labels, groups=groups)
+    return out
 
 
 def score_datasets(frame, proba: np.ndarray) -> dict[str, dict]:
     """Figures per dataset of a pair table (positional rows of ``proba``).
 
     VAST gets 3-way scores on all rows and on its zero-shot rows (``seen == 0``); IBM ArgQ,
-    Perspectrum and Procon20 favor/against scores; any other dataset 3-way scores.
+    Perspectrum and Procon20 favor/against scores; any other dataset 3-way scores. Each with
+    its bootstrap interval over topics (the ``target`` column).
     """
     from stance.model.data import BINARY_DATASETS
 
@@ -78,10 +162,12 @@ def score_datasets(frame, proba: np.ndarray) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for name, rows in frame.groupby("dataset", sort=True):
         idx = rows.index.to_numpy()
-        out[name] = score_split(proba[idx], rows["label"], binary=name in BINARY_DATASETS)
+        out[name] = score_split(
+            proba[idx], rows["label"], binary=name in BINARY_DATASETS, groups=rows["target"]
+        )
         if name == "vast":
             zero = rows.index[rows["seen"] == 0].to_numpy()
             if len(zero):
-                gold = frame.loc[zero, "label"]
-                out["vast_zero_shot"] = score_split(proba[zero], gold, binary=False)
+                gold, topics = frame.loc[zero, "label"], frame.loc[zero, "target"]
+                out["vast_zero_shot"] = score_split(proba[zero], gold, binary=False, groups=topics)
     return out
