@@ -10,6 +10,7 @@ import pytest
 from stance.errors import InputError
 from stance.extract.evaluate import (
     Attribution,
+    article_intervals,
     evaluate_polnear,
     format_table,
     load_polnear,
@@ -111,6 +112,39 @@ def test_evaluate_polnear_on_three_dev_articles():
     assert 0.3 < metrics["content_f1"] <= 1.0
     assert metrics["attribution_f1"] <= metrics["content_f1"]
     assert "| content |" in format_table(metrics)
+    low, high = metrics["content_f1_interval"]
+    assert low <= metrics["content_f1"] <= high
+
+
+def _article(gold, predicted, matched, correct):
+    return {
+        "gold": gold,
+        "predicted": predicted,
+        "content_matched": matched,
+        "attribution_correct": correct,
+        "cross_gold": 0,
+        "cross_correct": 0,
+    }
+
+
+def test_article_intervals_bracket_the_pooled_figures_and_are_seeded():
+    articles = [_article(20 + i % 7, 18 + i % 5, 12 + i % 6, 9 + i % 4) for i in range(60)]
+    totals = {k: sum(a[k] for a in articles) for k in articles[0]}
+    pooled = metrics_from_counts(totals)
+    intervals = article_intervals(articles)
+    for name in ("content_f1", "attribution_f1"):
+        low, high = intervals[name]
+        assert low < pooled[name] < high < 1.0
+    assert article_intervals(articles) == intervals
+    assert article_intervals(articles, seed=1) != intervals
+
+
+def test_articles_that_all_read_alike_give_a_point_interval():
+    intervals = article_intervals([_article(10, 10, 8, 6)] * 20)
+    assert intervals["content_f1"] == pytest.approx((0.8, 0.8))
+    assert intervals["attribution_f1"] == pytest.approx((0.6, 0.6))
+    with pytest.raises(ValueError, match="no articles"):
+        article_intervals([])
 
 
 def test_gold_of_one_dev_article_scores_one_against_itself():

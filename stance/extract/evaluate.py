@@ -248,6 +248,46 @@ def metrics_from_counts(counts: dict[str, int]) -> dict[str, float]:
     }
 
 
+#: Figures that :func:`article_intervals` gives an interval for.
+INTERVAL_FIGURES = ("content_f1", "attribution_f1")
+
+
+def article_intervals(
+    per_article: Sequence[dict[str, int]],
+    *,
+    resamples: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> dict[str, tuple[float, float]]:
+    """95% percentile bootstrap intervals of content and attribution F1, articles resampled.
+
+    ``per_article`` holds one :func:`score` count dict per article; each resample draws as
+    many articles with replacement and sums their counts (attributions of one article are
+    not independent: one reporter's style, one parse). Seeded.
+    """
+    import numpy as np
+
+    if not per_article:
+        raise ValueError("no articles to resample")
+    keys = ("gold", "predicted", "content_matched", "attribution_correct")
+    counts = np.array([[doc[k] for k in keys] for doc in per_article], dtype=float)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, len(counts), size=(resamples, len(counts)))
+    gold, predicted, content, correct = counts[draws].sum(axis=1).T
+
+    def f1(matched: np.ndarray) -> np.ndarray:
+        # 2PR / (P + R) with P = m / predicted, R = m / gold is 2m / (predicted + gold)
+        total = predicted + gold
+        return np.divide(2 * matched, total, out=np.zeros_like(total), where=total > 0)
+
+    tail = (1.0 - level) / 2
+    out = {}
+    for name, values in (("content_f1", f1(content)), ("attribution_f1", f1(correct))):
+        low, high = np.quantile(values, [tail, 1.0 - tail])
+        out[name] = (float(low), float(high))
+    return out
+
+
 def evaluate_polnear(
     polnear_dir: Path | str, *, split: str = "dev", limit: int | None = None
 ) -> dict[str, float | int | str]:
@@ -259,8 +299,10 @@ def evaluate_polnear(
         limit: Score at most this many articles.
 
     Returns:
-        Metrics (``content_*``, ``attribution_*``, ``cross_sentence_recall``), counts,
-        ``articles``, ``words``, ``seconds`` and ``words_per_second`` of extraction.
+        Metrics (``content_*``, ``attribution_*``, ``cross_sentence_recall``), the 95%
+        intervals of the two F1 figures over resampled articles (``content_f1_interval``,
+        ``attribution_f1_interval``: :func:`article_intervals`), counts, ``articles``,
+        ``words``, ``seconds`` and ``words_per_second`` of extraction.
     """
     from stance.extract import extract_claims, load_nlp
 
@@ -274,15 +316,17 @@ def evaluate_polnear(
     for claim in claims:
         by_doc[claim.doc_id].append(claim)
     totals: dict[str, int] = defaultdict(int)
+    per_article = []
     for doc, gold in articles:
-        for key, value in score(
-            doc.text, gold, predicted_attributions(doc.text, by_doc[doc.id])
-        ).items():
+        counts = score(doc.text, gold, predicted_attributions(doc.text, by_doc[doc.id]))
+        per_article.append(counts)
+        for key, value in counts.items():
             totals[key] += value
     words = sum(len(doc.text.split()) for doc in docs)
     return {
         "split": split,
         **metrics_from_counts(totals),
+        **{f"{k}_interval": v for k, v in article_intervals(per_article).items()},
         **totals,
         "articles": len(articles),
         "claims": len(claims),
@@ -298,12 +342,19 @@ def format_table(metrics: dict) -> str:
         ("content", "content_precision", "content_recall", "content_f1"),
         ("attribution", "attribution_precision", "attribution_recall", "attribution_f1"),
     ]
-    lines = ["| | precision | recall | F1 |", "|---|---:|---:|---:|"]
+    lines = [
+        "| | precision | recall | F1 | F1, 95% interval (articles resampled) |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name, p, r, f in rows:
-        lines.append(f"| {name} | {metrics[p]:.3f} | {metrics[r]:.3f} | {metrics[f]:.3f} |")
+        interval = metrics.get(f"{f}_interval")
+        shown = f"{interval[0]:.3f}–{interval[1]:.3f}" if interval else "–"
+        lines.append(
+            f"| {name} | {metrics[p]:.3f} | {metrics[r]:.3f} | {metrics[f]:.3f} | {shown} |"
+        )
     lines.append(
         f"| cross-sentence source | | {metrics['cross_sentence_recall']:.3f} "
-        f"({metrics['cross_correct']}/{metrics['cross_gold']}) | |"
+        f"({metrics['cross_correct']}/{metrics['cross_gold']}) | | |"
     )
     lines.append("")
     lines.append(
