@@ -81,6 +81,13 @@ ap.add_argument(
     help="seed of the train-row sample, its augmentation rows, the initialisation and the batch "
     "order (the dev sample and the bench head's rows stay fixed, so runs compare)",
 )
+ap.add_argument(
+    "--labels",
+    nargs="+",
+    default=None,
+    help="train only on rows with these gold labels (e.g. favor against: a side member for a "
+    "split, whose p(neutral) comes from another model); augmentation rows are made from them",
+)
 ap.add_argument("--cache-dir", default="", help="keep cached activations here between runs")
 ap.add_argument("--data", default="../shared/datasets")
 args = ap.parse_args()
@@ -113,7 +120,10 @@ layers = model.encoder.layer
 low = len(layers) - args.top
 
 frame = load_pairs(args.data, splits=("train", "dev"))
-tr = _subsample(frame[frame.split == "train"], args.train_rows, args.seed)
+pool = frame[frame.split == "train"]
+if args.labels:
+    pool = pool[pool.label.isin(args.labels)]
+tr = _subsample(pool, args.train_rows, args.seed)
 extra = None
 if args.augment:
     made = _augment(tr, tuple(args.augment), args.seed)
@@ -367,6 +377,7 @@ def save(out):
             "max_length": args.max_length,
             "length_batches": args.length_batches,
             "augment": list(args.augment),
+            "labels": args.labels,
             "news_train": {n: args.news_repeat for n in args.news_train},
             "note": "bench/stance_refine.py: new LoRA factors on the top layers, trained on cached "
             "activations of the layers below; the rank of those layers' factors is the sum",
