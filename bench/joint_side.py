@@ -21,11 +21,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-CONTRAST = ROOT / "fixtures" / "contrast"
-READ_SETS = ("news_dev", "news_statements", "news_test", "news_test3", "news_test4", "news_test5")
-CLASSES = np.array(["against", "favor", "neutral"])
+from side_share import CLASSES, CONTRAST, READ_SETS, ROOT, tally
 
 
 def main() -> None:
@@ -40,7 +36,6 @@ def main() -> None:
         DEV_SEED,
         HEAD_TRAIN_ROWS,
         dev_sample,
-        dev_scores,
         head_rows,
         select_head,
     )
@@ -135,17 +130,7 @@ def main() -> None:
             ways[f"{name} alone"] = own
             ways[f"split, side {name}"] = split_proba(own, p_neutral[part], neutral_column)
         for way, p in ways.items():
-            right = CLASSES[p.argmax(axis=1)] == part_rows["label"].to_numpy()
-            result = results.setdefault(way, {})
-            if part == "dev":
-                result["dev_mean"] = round(dev_scores(part_rows, p)["mean"], 4)
-            elif part == "contrast":
-                result["contrast"] = round(float(right.mean()), 3)
-            else:
-                result["news"] = result.get("news", 0) + int(right.sum())
-                for variation in sorted(set(part_rows["variation"])):
-                    hit = int(right[(part_rows["variation"] == variation).to_numpy()].sum())
-                    result[variation] = result.get(variation, 0) + hit
+            tally(results.setdefault(way, {}), part, part_rows, p)
     news_rows = sum(len(parts[name]) for name in args.sets)
     print(json.dumps({"news_rows": news_rows, "ways": results}, indent=1))
 
