@@ -248,10 +248,6 @@ def metrics_from_counts(counts: dict[str, int]) -> dict[str, float]:
     }
 
 
-#: Figures that :func:`article_intervals` gives an interval for.
-INTERVAL_FIGURES = ("content_f1", "attribution_f1")
-
-
 def article_intervals(
     per_article: Sequence[dict[str, int]],
     *,
