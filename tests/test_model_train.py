@@ -94,6 +94,13 @@ def test_micro_batches_train_the_same_recipe_in_slices(tmp_path, frame):
     assert abs(proba.sum() - 1) < 1e-6
 
 
+def test_an_action_dose_sets_the_action_rows_per_label_and_target(frame):
+    _, counts = head_rows(frame, seed=0, train_cap=50, augment=("action",))
+    _, dosed = head_rows(frame, seed=0, train_cap=50, augment=("action:6",))
+    assert counts["action"] > 0
+    assert dosed["action:6"] == 2 * counts["action"]  # 3 rows per label and target by default
+
+
 def test_a_dose_sets_the_head_rows_per_label_and_target(frame):
     train = frame[frame["split"] == "train"]
     default, counts = head_rows(frame, seed=0, train_cap=50, augment=("deflect",))

@@ -501,7 +501,7 @@ def train_frame(
 #: Names accepted by ``augment`` (:func:`train_frame`).
 AUGMENTATIONS = ("negation", "antonym", "off_topic", "report", "deflect", "action")
 #: Augmentations written per label and target, whose dose a spec may set: ``"deflect:4"``.
-DOSED_AUGMENTATIONS = ("report", "deflect")
+DOSED_AUGMENTATIONS = ("report", "deflect", "action")
 
 
 def parse_augment(spec: str) -> tuple[str, int | None]:
@@ -566,7 +566,7 @@ def _augment(
             return augment.report_augment(rows, seed=seed, per_label=dose or report_per_label)
         if kind == "deflect":
             return augment.deflect_augment(rows, seed=seed, per_label=dose or deflect_per_label)
-        return augment.action_augment(rows, seed=seed)
+        return augment.action_augment(rows, seed=seed, per_label=dose or 3)
 
     return {spec: make(*parse_augment(spec)) for spec in check_augment(kinds)}
 
