@@ -21,8 +21,17 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRAST = ROOT / "fixtures" / "contrast"
-#: The news-style sets read by session 14 (510 rows); news_test6 is the next judge.
-READ_SETS = ("news_dev", "news_statements", "news_test", "news_test3", "news_test4", "news_test5")
+#: The news-style sets already read (600 rows); news_test6 was read as round 7's judge in
+#: session 18 (docs/stance-model.md), so the next round needs a new judge set.
+READ_SETS = (
+    "news_dev",
+    "news_statements",
+    "news_test",
+    "news_test3",
+    "news_test4",
+    "news_test5",
+    "news_test6",
+)
 CLASSES = np.array(["against", "favor", "neutral"])
 
 
