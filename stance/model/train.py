@@ -566,7 +566,9 @@ def _augment(
             return augment.report_augment(rows, seed=seed, per_label=dose or report_per_label)
         if kind == "deflect":
             return augment.deflect_augment(rows, seed=seed, per_label=dose or deflect_per_label)
-        return augment.action_augment(rows, seed=seed, per_label=dose or 3)
+        if dose:
+            return augment.action_augment(rows, seed=seed, per_label=dose)
+        return augment.action_augment(rows, seed=seed)  # its own default dose
 
     return {spec: make(*parse_augment(spec)) for spec in check_augment(kinds)}
 
