@@ -27,9 +27,8 @@ from side_share import CLASSES, CONTRAST, READ_SETS, ROOT, tally
 def main() -> None:
     import pandas as pd
 
-    from stance.model.encoder import base_model_path, encode_pairs, load_transformer
+    from stance.model.encoder import _tuned_encoder, base_model_path, encode_pairs
     from stance.model.head import split_proba
-    from stance.model.lora import load_lora, merge_lora
     from stance.model.soup import _checked_pairs
     from stance.model.stance_model import StanceModel
     from stance.model.train import (
@@ -66,14 +65,13 @@ def main() -> None:
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     x: dict[str, list[np.ndarray]] = {part: [] for part in parts}
     for index, name in enumerate(files):
-        model = tokenizer = None
         for part, part_rows in parts.items():
             cached = args.cache_dir / f"{index}.{part}.{len(part_rows)}.npy"
             if not cached.exists():
-                if model is None:
-                    tokenizer, model = load_transformer(base_model_path())
-                    tensors, config = load_lora(args.model / name)
-                    merge_lora(model, tensors, scaling=config["scaling"])
+                # the member's encoder in fp32 torch, loaded once (cached by its arguments)
+                tokenizer, model = _tuned_encoder(
+                    str(base_model_path()), str(args.model / name), "cpu", "torch"
+                )
                 start = time.perf_counter()
                 emb = encode_pairs(
                     tokenizer,
@@ -94,10 +92,8 @@ def main() -> None:
 
     packaged = StanceModel.load(args.model)
     neutral_column = list(CLASSES).index("neutral")
-    p_neutral = {
-        part: packaged.predict_proba(r["text"].astype(str), r["target"].astype(str))[
-            :, neutral_column
-        ]
+    packaged_proba = {
+        part: packaged.predict_proba(r["text"].astype(str), r["target"].astype(str))
         for part, r in parts.items()
         if part != "train"
     }
@@ -120,15 +116,12 @@ def main() -> None:
     for part, part_rows in parts.items():
         if part == "train":
             continue
-        ways = {
-            "packaged split": packaged.predict_proba(
-                part_rows["text"].astype(str), part_rows["target"].astype(str)
-            )
-        }
+        ways = {"packaged split": packaged_proba[part]}
+        p_neutral = packaged_proba[part][:, neutral_column]  # member 0's, as the split keeps it
         for name, (head, features) in heads.items():
             own = head.predict_proba(features[part])
             ways[f"{name} alone"] = own
-            ways[f"split, side {name}"] = split_proba(own, p_neutral[part], neutral_column)
+            ways[f"split, side {name}"] = split_proba(own, p_neutral, neutral_column)
         for way, p in ways.items():
             tally(results.setdefault(way, {}), part, part_rows, p)
     news_rows = sum(len(parts[name]) for name in args.sets)

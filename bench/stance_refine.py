@@ -309,13 +309,12 @@ y = torch.tensor(tr.label.map({c: i for i, c in enumerate(CLASSES)}).to_numpy())
 xtr = embed(c_tr)
 h0 = StanceClassifier(C=1.0, max_iter=2000).fit(xtr[:8000], tr.label.to_numpy()[:8000])
 w0, b0 = np.zeros((len(CLASSES), 384)), np.full(len(CLASSES), -10.0)  # absent class: never
-if len(h0.classes_) == 2:  # binary head: one row, the log-odds of its second class
-    rows = [list(CLASSES).index(c) for c in h0.classes_]
-    w0[rows[0]], b0[rows[0]] = 0.0, 0.0
-    w0[rows[1]], b0[rows[1]] = h0.coef_[0], h0.intercept_[0]
+present = [list(CLASSES).index(c) for c in h0.classes_]
+if len(present) == 2:  # binary head: one row, the log-odds of its second class over its first
+    b0[present[0]] = 0.0
+    w0[present[1]], b0[present[1]] = h0.coef_[0], h0.intercept_[0]
 else:
-    rows = [list(CLASSES).index(c) for c in h0.classes_]
-    w0[rows], b0[rows] = h0.coef_, h0.intercept_
+    w0[present], b0[present] = h0.coef_, h0.intercept_
 with torch.no_grad():
     ht.weight.copy_(torch.tensor(w0, dtype=torch.float32))
     ht.bias.copy_(torch.tensor(b0, dtype=torch.float32))

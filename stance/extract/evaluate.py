@@ -263,25 +263,24 @@ def article_intervals(
     """
     import numpy as np
 
+    from stance.bootstrap import group_draws, percentile_interval
+
     if not per_article:
         raise ValueError("no articles to resample")
     keys = ("gold", "predicted", "content_matched", "attribution_correct")
     counts = np.array([[doc[k] for k in keys] for doc in per_article], dtype=float)
-    rng = np.random.default_rng(seed)
-    draws = rng.integers(0, len(counts), size=(resamples, len(counts)))
-    gold, predicted, content, correct = counts[draws].sum(axis=1).T
+    draws = group_draws(len(counts), resamples=resamples, seed=seed)
+    gold, predicted, content, correct = (draws @ counts).T
 
     def f1(matched: np.ndarray) -> np.ndarray:
         # 2PR / (P + R) with P = m / predicted, R = m / gold is 2m / (predicted + gold)
         total = predicted + gold
         return np.divide(2 * matched, total, out=np.zeros_like(total), where=total > 0)
 
-    tail = (1.0 - level) / 2
-    out = {}
-    for name, values in (("content_f1", f1(content)), ("attribution_f1", f1(correct))):
-        low, high = np.quantile(values, [tail, 1.0 - tail])
-        out[name] = (float(low), float(high))
-    return out
+    return {
+        "content_f1": percentile_interval(f1(content), level),
+        "attribution_f1": percentile_interval(f1(correct), level),
+    }
 
 
 def evaluate_polnear(

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from stance.bootstrap import group_draws, percentile_interval
+
 CLASSES = ("against", "favor", "neutral")
 
 
@@ -107,16 +109,9 @@ def bootstrap_interval(
         group_of = np.arange(len(gold))
     else:
         _, group_of = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
-    n_groups = int(group_of.max()) + 1
-    rng = np.random.default_rng(seed)
-    draws = rng.integers(0, n_groups, size=(resamples, n_groups))
-    offsets = (draws + n_groups * np.arange(resamples)[:, None]).ravel()
-    per_group = np.bincount(offsets, minlength=resamples * n_groups).reshape(resamples, -1)
+    per_group = group_draws(int(group_of.max()) + 1, resamples=resamples, seed=seed)
     f1, accuracy = _weighted_scores(gold, pred, labels, per_group[:, group_of])
-    values = f1 if measure == "macro_f1" else accuracy
-    tail = (1.0 - level) / 2
-    low, high = np.quantile(values, [tail, 1.0 - tail])
-    return float(low), float(high)
+    return percentile_interval(f1 if measure == "macro_f1" else accuracy, level)
 
 
 def score_split(
