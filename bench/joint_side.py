@@ -21,13 +21,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-from side_share import CLASSES, CONTRAST, READ_SETS, ROOT, tally
+from side_share import CLASSES, CONTRAST, READ_SETS, ROOT, member_embeddings, tally
 
 
 def main() -> None:
     import pandas as pd
 
-    from stance.model.encoder import _tuned_encoder, base_model_path, encode_pairs
     from stance.model.head import split_proba
     from stance.model.soup import _checked_pairs
     from stance.model.stance_model import StanceModel
@@ -47,9 +46,6 @@ def main() -> None:
     ap.add_argument("--sets", nargs="+", default=list(READ_SETS))
     args = ap.parse_args()
 
-    meta = json.loads((args.model / "meta.json").read_text())
-    files = meta["encoders"]
-    length = meta["training_config"]["max_length"]
     frame = _checked_pairs([args.model], args.data)
     fit = frame[frame["split"] != "test"].reset_index(drop=True)
     rows, counts = head_rows(
@@ -62,33 +58,7 @@ def main() -> None:
         "contrast": pd.read_csv(CONTRAST / "contrast_set.csv"),
         **{name: pd.read_csv(CONTRAST / f"{name}.csv") for name in args.sets},
     }
-    args.cache_dir.mkdir(parents=True, exist_ok=True)
-    x: dict[str, list[np.ndarray]] = {part: [] for part in parts}
-    for index, name in enumerate(files):
-        for part, part_rows in parts.items():
-            cached = args.cache_dir / f"{index}.{part}.{len(part_rows)}.npy"
-            if not cached.exists():
-                # the member's encoder in fp32 torch, loaded once (cached by its arguments)
-                tokenizer, model = _tuned_encoder(
-                    str(base_model_path()), str(args.model / name), "cpu", "torch"
-                )
-                start = time.perf_counter()
-                emb = encode_pairs(
-                    tokenizer,
-                    model,
-                    part_rows["target"].astype(str).tolist(),
-                    part_rows["text"].astype(str).tolist(),
-                    batch_size=256,
-                    max_length=length,
-                    device="cpu",
-                )
-                np.save(cached, np.asarray(emb, dtype=np.float32))
-                print(
-                    f"encoder {index} {part}: {len(part_rows)} rows, "
-                    f"{time.perf_counter() - start:.0f} s",
-                    flush=True,
-                )
-            x[part].append(np.load(cached))
+    x = member_embeddings(args.model, parts, args.cache_dir)
 
     packaged = StanceModel.load(args.model)
     neutral_column = list(CLASSES).index("neutral")

@@ -53,6 +53,50 @@ def tally(result: dict[str, float | int], part: str, rows, proba: np.ndarray) ->
             result[variation] = result.get(variation, 0) + hit
 
 
+def member_embeddings(
+    model: Path, parts: dict, cache_dir: Path, *, members=None, backend: str = "torch"
+) -> dict[str, list[np.ndarray]]:
+    """Each member encoder's embeddings of each part's pairs, cached as ``.npy`` in ``cache_dir``.
+
+    ``parts`` maps a name to rows with ``target`` and ``text``; ``members`` picks encoders by
+    their index in the artifact's ``meta.json`` (default: all). Returns, per part, one array
+    per picked member. A cached file is named by member, part and row count.
+    """
+    import time
+
+    from stance.model.encoder import _tuned_encoder, base_model_path, encode_pairs
+
+    meta = json.loads((model / "meta.json").read_text())
+    files = meta["encoders"]
+    length = meta["training_config"]["max_length"]
+    picked = range(len(files)) if members is None else members
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    out: dict[str, list[np.ndarray]] = {part: [] for part in parts}
+    for index in picked:
+        for part, rows in parts.items():
+            cached = cache_dir / f"{index}.{part}.{len(rows)}.npy"
+            if not cached.exists():
+                # the member's encoder, loaded once (cached by its arguments)
+                tokenizer, encoder = _tuned_encoder(
+                    str(base_model_path()), str(model / files[index]), "cpu", backend
+                )
+                start = time.perf_counter()
+                emb = encode_pairs(
+                    tokenizer,
+                    encoder,
+                    rows["target"].astype(str).tolist(),
+                    rows["text"].astype(str).tolist(),
+                    batch_size=256 if backend == "torch" else 64,
+                    max_length=length,
+                    device="cpu",
+                )
+                np.save(cached, np.asarray(emb, dtype=np.float32))
+                took = time.perf_counter() - start
+                print(f"encoder {index} {part}: {len(rows)} rows, {took:.0f} s", flush=True)
+            out[part].append(np.load(cached))
+    return out
+
+
 def main() -> None:
     import pandas as pd
 
