@@ -318,11 +318,17 @@ def classify(
         Path | None, typer.Option(help="Model artifact folder (default: the packaged one).")
     ] = None,
 ) -> None:
-    """Score (text, target) pairs: adds label, p_favor, p_against, p_neutral."""
+    """Score (text, target) pairs: adds label, p_favor, p_against, p_neutral, rejected."""
     from stance.model.classify import classify_csv
 
     frame = classify_csv(input, output, model_dir=model)
-    typer.echo(f"wrote {len(frame)} rows to {output}")
+    rejected = frame.index[frame["rejected"] != ""]
+    for row in rejected:
+        typer.echo(f"{input}: row {row + 1} not scored: {frame.at[row, 'rejected']}", err=True)
+    typer.echo(
+        f"wrote {len(frame)} rows to {output}: {len(frame) - len(rejected)} scored, "
+        f"{len(rejected)} rejected (see column rejected)"
+    )
 
 
 @app.command("evaluate-attribution")
