@@ -1,4 +1,4 @@
-"""Few-shot adaptation on the dev splits: gain per strength of the pull toward the trained head.
+"""Few-shot head refitting on the dev splits: gain per strength of the pull toward the trained head.
 
 Embeds the IBM ArgQ and Perspectrum dev rows once with the packaged model, then runs the
 protocol of ``stance evaluate``'s few-shot block (k examples per topic, half favor and half
@@ -28,11 +28,11 @@ print(f"embedded {len(dev)} dev rows in {time.time() - started:.0f} s", flush=Tr
 print("| strength | set / k | topics | before | after | gain |")
 print("|---|---|---|---|---|---|")
 for strength in args.strengths:
-    result = few_shot_gain(model, dev, emb, strength=strength)
+    result = few_shot_gain(model, dev, emb, strength=strength, methods=("head",))
     for key, row in result.items():
         if "/" not in key:
             continue
-        before, after = row["macro_f1_before"], row["macro_f1_after"]
+        before, after = row["macro_f1_before"], row["macro_f1_head"]
         print(
             f"| {strength:g} | {key} | {row['topics']} | {before:.3f} | {after:.3f} "
             f"| {after - before:+.3f} |",

@@ -28,7 +28,6 @@ from side_share import CLASSES, CONTRAST, READ_SETS, ROOT, member_embeddings, ta
 KS = (4, 8, 16, 32, 64, 128)
 TAUS = (0.01, 0.03, 0.1, 1.0)
 LAMS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0)
-FAVOR, AGAINST, NEUTRAL = (list(CLASSES).index(c) for c in ("favor", "against", "neutral"))
 
 
 def neighbours(query: np.ndarray, bank: np.ndarray, k: int, chunk: int = 2048):
@@ -54,20 +53,10 @@ def knn_favor(sims: np.ndarray, favor: np.ndarray, k: int, tau: float) -> np.nda
     return (w * favor[:, :k]).sum(axis=1) / w.sum(axis=1)
 
 
-def mixed(proba: np.ndarray, knn: np.ndarray, lam: float) -> np.ndarray:
-    """The packaged probabilities with the favor : against share mixed with ``knn``."""
-    side = proba[:, FAVOR] + proba[:, AGAINST]
-    share = np.divide(proba[:, FAVOR], side, out=np.full(len(side), 0.5), where=side > 0)
-    share = (1.0 - lam) * share + lam * knn
-    out = proba.copy()
-    out[:, FAVOR] = side * share
-    out[:, AGAINST] = side * (1.0 - share)
-    return out
-
-
 def main() -> None:
     import pandas as pd
 
+    from stance.model.head import mix_side_share
     from stance.model.soup import _checked_pairs
     from stance.model.stance_model import StanceModel
     from stance.model.train import dev_sample, dev_scores
@@ -105,7 +94,7 @@ def main() -> None:
         proba, sims, favor = found[part]
         if pick is not None:
             proba, sims, favor = proba[pick], sims[pick], favor[pick]
-        return mixed(proba, knn_favor(sims, favor, k, tau), lam)
+        return mix_side_share(proba, knn_favor(sims, favor, k, tau), lam, CLASSES)
 
     settings = list(itertools.product(KS, TAUS, LAMS))
     dev = parts["dev"]

@@ -106,7 +106,7 @@ class _Models:
             model = StanceModel.load(self.model_dir)
             examples = self.codebook.examples_frame() if self.adapt else None
             if self.adapt and not examples.empty:
-                model = model.adapt(examples)
+                model = model.adapt(examples, method="vote")
             self._model = model
         return self._model
 
@@ -296,7 +296,8 @@ def run(
         topic_threshold: Minimum topic-link score.
         governments: Governments to compare (default: all with claims).
         min_confidence: Minimum confidence of a flagged shift.
-        adapt_to_examples: Adapt the stance head to the codebook's example statements.
+        adapt_to_examples: Let each topic's favor/against examples vote on the side of the
+            statements about that topic (``StanceModel.adapt``, method ``vote``).
         dated_reports: Write the report into ``out_dir/YYYY-MM-DD/`` (the store stays in
             ``out_dir``), so a scheduled job keeps one report per day.
         progress: Show progress bars.
@@ -373,7 +374,7 @@ def run(
             "config": str(config_path) if config_path else None,
             "store": str(db_path),
             "run_id": run_id,
-            "model": identity,
+            "model": {**identity, "topic_examples": "vote" if adapt_to_examples else "unused"},
             "model_loaded": models.used,
             "codebook": book.identity(),
             "actors": registry.identity(),

@@ -77,15 +77,18 @@ def model_identity(model_dir: Path | None) -> dict[str, str]:
 
 
 def topic_versions(codebook: Codebook, adapt: bool) -> dict[str, str]:
-    """A hash per topic of everything its scores depend on (re-score only what changed)."""
-    shared = []
-    if adapt:
-        # examples adapt the model's head: any example change re-scores every topic
-        shared = [e for u in codebook.topics for e in (*u.favor_examples, *u.against_examples)]
+    """A hash per topic of everything its scores depend on (re-score only what changed).
+
+    With ``adapt`` a topic's examples vote on its own statements only (``StanceModel.adapt``,
+    method ``vote``), so an example change re-scores its topic alone; turning ``adapt`` on or
+    off re-scores every topic.
+    """
     out = {}
     for t in codebook.topics:
         parts = [t.id, t.proposition, *t.keywords, *t.favor_examples, *t.against_examples]
-        out[t.id] = hashlib.sha256("\x1f".join(parts + shared).encode()).hexdigest()[:16]
+        if adapt:
+            parts.append("examples: vote")
+        out[t.id] = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
     return out
 
 

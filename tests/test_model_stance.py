@@ -150,13 +150,56 @@ def test_adapt_uses_topic_examples_without_changing_the_original(model):
             "label": ["favor", "favor", "against", "against"],
         }
     )
-    adapted = model.adapt(examples, strength=0.05)
+    adapted = model.adapt(examples, method="head", strength=0.05)
     before = model.predict_proba(examples["text"], examples["target"])
     after = adapted.predict_proba(examples["text"], examples["target"])
     gold = np.array([1, 1, 0, 0])
     assert after[np.arange(4), gold].mean() > before[np.arange(4), gold].mean()
     np.testing.assert_array_equal(model.predict_proba(examples["text"], examples["target"]), before)
     assert adapted.identity["adapted"] and not model.identity["adapted"]
+
+
+CANNABIS = "We should legalize cannabis"
+CANNABIS_EXAMPLES = pd.DataFrame(
+    {
+        "text": [
+            "Legalising cannabis would cut off the income of criminal gangs.",
+            "Regulated cannabis shops would put street dealers out of business.",
+            "Legal cannabis would normalise drug use among teenagers.",
+            "Legalisation would lead to more cases of cannabis psychosis.",
+        ],
+        "target": [CANNABIS] * 4,
+        "label": ["favor", "favor", "against", "against"],
+    }
+)
+
+
+def test_example_vote_corrects_an_implicit_argument_on_its_own_topic_only(model):
+    # an indirect argument the model reads as against until the analyst's examples vote
+    text = "Legal cannabis would take the trade out of criminal hands."
+    other = ("Britain must rejoin the single market.", "The UK should rejoin the EU")
+    voted = model.adapt(CANNABIS_EXAMPLES)
+    assert voted.meta["adapted"] == {"examples": 4, "method": "vote", "voting_targets": 1}
+    texts, targets = [text, other[0]], [CANNABIS, other[1]]
+    before, after = model.predict_proba(texts, targets), voted.predict_proba(texts, targets)
+    against, favor, neutral = (model.classes_.index(c) for c in ("against", "favor", "neutral"))
+    assert before[0, against] > before[0, favor] and after[0, favor] > after[0, against]
+    np.testing.assert_allclose(after[:, neutral], before[:, neutral])  # the vote keeps p(neutral)
+    np.testing.assert_allclose(after[1], before[1])  # a target without examples is untouched
+    np.testing.assert_array_equal(model.predict_proba(texts, targets), before)
+    assert list(voted.predict(texts, targets)) == ["favor", "favor"]
+
+
+def test_example_vote_needs_examples_on_both_sides(model):
+    one_sided = CANNABIS_EXAMPLES[CANNABIS_EXAMPLES["label"] == "favor"]
+    voted = model.adapt(one_sided)
+    assert voted.meta["adapted"]["voting_targets"] == 0
+    texts = ["Legal cannabis would take the trade out of criminal hands."]
+    np.testing.assert_array_equal(
+        voted.predict_proba(texts, [CANNABIS]), model.predict_proba(texts, [CANNABIS])
+    )
+    with pytest.raises(ValueError, match="unknown method 'knn'; use one of vote, head"):
+        model.adapt(CANNABIS_EXAMPLES, method="knn")
 
 
 def test_negate_proposition():

@@ -197,22 +197,28 @@ def few_shot_gain(
     ks: tuple[int, ...] = FEW_SHOT_K,
     draws: int = 3,
     strength: float = 1.0,
+    methods: tuple[str, ...] = ("vote", "head"),
 ) -> dict[str, Any]:
     """Favor/against macro-F1 on held-back rows of test topics, before and after adapting.
 
     For each topic (target) with at least ``k + 8`` rows, ``k`` examples (half favor, half
-    against) are drawn, the head is adapted to them (:meth:`StanceClassifier.adapted`), and
-    the topic's other rows are scored with both heads. Repeated ``draws`` times.
+    against) are drawn, the model is adapted to them with each of ``methods``
+    (:meth:`StanceModel.adapt`), and the topic's other rows are scored before and after.
+    Repeated ``draws`` times; every method sees the same draws. Per set and ``k``:
+    ``macro_f1_before`` and ``macro_f1_<method>``.
     """
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    out: dict[str, Any] = {"strength": strength, "draws": draws}
+    out: dict[str, Any] = {"strength": strength, "draws": draws, "methods": list(methods)}
     test = test.reset_index(drop=True)
+    targets = test["target"].astype(str).to_numpy()
+    before_all = model.proba_from_embeddings(emb, targets)
     for name in FEW_SHOT_DATASETS:
         rows = test[test["dataset"] == name]
         for k in ks:
-            gold, before, after, topics = [], [], [], 0
+            gold, before, topics = [], [], 0
+            after: dict[str, list[str]] = {method: [] for method in methods}
             for _, topic in rows.groupby("target"):
                 by_label = {c: topic.index[topic["label"] == c].to_numpy() for c in CLASSES[:2]}
                 if len(topic) < k + 8 or min(len(v) for v in by_label.values()) < k // 2 + 2:
@@ -223,12 +229,18 @@ def few_shot_gain(
                         [rng.choice(v, size=k // 2, replace=False) for v in by_label.values()]
                     )
                     rest = np.setdiff1d(topic.index.to_numpy(), shots)
-                    adapted = model.head.adapted(
-                        emb[shots], test.loc[shots, "label"].to_numpy(), strength=strength
-                    )
                     gold.extend(test.loc[rest, "label"])
-                    before.extend(predict_labels(model.head.predict_proba(emb[rest]), binary=True))
-                    after.extend(predict_labels(adapted.predict_proba(emb[rest]), binary=True))
+                    before.extend(predict_labels(before_all[rest], binary=True))
+                    for method in methods:
+                        adapted = model.adapt_embedded(
+                            emb[shots],
+                            targets[shots],
+                            test.loc[shots, "label"].tolist(),
+                            method=method,
+                            strength=strength,
+                        )
+                        proba = adapted.proba_from_embeddings(emb[rest], targets[rest])
+                        after[method].extend(predict_labels(proba, binary=True))
             if not topics:
                 continue
             labels = CLASSES[:2]
@@ -236,7 +248,10 @@ def few_shot_gain(
                 "topics": topics,
                 "rows_scored": len(gold),
                 "macro_f1_before": macro_f1(gold, before, labels=labels),
-                "macro_f1_after": macro_f1(gold, after, labels=labels),
+                **{
+                    f"macro_f1_{method}": macro_f1(gold, after[method], labels=labels)
+                    for method in methods
+                },
             }
     return out
 
@@ -365,22 +380,28 @@ def to_markdown(result: dict[str, Any]) -> str:
     f = result["few_shot"]
     lines += [
         "",
-        "### Topic examples (few-shot adaptation)",
+        "### Topic examples (few-shot)",
         "",
-        f"`StanceModel.adapt(examples)` on k examples per test topic (half favor, half against; "
-        f"strength {f['strength']}, {f['draws']} draws), scored on the topic's other rows "
-        "(favor/against macro-F1):",
+        "`StanceModel.adapt(examples, method=...)` on k examples per test topic (half favor, half "
+        f"against; {f['draws']} draws), scored on the topic's other rows (favor/against "
+        "macro-F1). `vote` (the default): the examples' nearest-neighbour vote mixed into the "
+        f"favor : against share; `head`: the head refitted on the examples (strength {f['strength']}):",
         "",
-        "| test set / k | topics | rows scored | before | after | gain |",
-        "|---|---|---|---|---|---|",
+        "| test set / k | topics | rows scored | before | vote | gain | head | gain |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for key, s in f.items():
         if not isinstance(s, dict):
             continue
-        gain = s["macro_f1_after"] - s["macro_f1_before"]
+        before = s["macro_f1_before"]
+        cells = [
+            f"{_fmt(s[f'macro_f1_{m}'])} | {s[f'macro_f1_{m}'] - before:+.3f}"
+            for m in ("vote", "head")
+        ]
         lines.append(
-            f"| {key} | {s['topics']} | {s['rows_scored']} | {_fmt(s['macro_f1_before'])} | "
-            f"{_fmt(s['macro_f1_after'])} | {gain:+.3f} |"
+            f"| {key} | {s['topics']} | {s['rows_scored']} | {_fmt(before)} | "
+            + " | ".join(cells)
+            + " |"
         )
     return "\n".join(lines) + "\n"
 

@@ -15,6 +15,7 @@ boundary.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -473,6 +474,32 @@ def split_proba(side: np.ndarray, neutral: np.ndarray, k: int) -> np.ndarray:
     total = rest.sum(axis=1, keepdims=True)
     share = np.divide(rest, total, out=np.full_like(rest, 1.0 / rest.shape[1]), where=total > 0)
     return np.insert(share * (1.0 - neutral)[:, None], k, neutral, axis=1)
+
+
+def mix_side_share(
+    proba: np.ndarray, favor_share: np.ndarray, weight: float, classes: Sequence[str]
+) -> np.ndarray:
+    """``proba`` with its favor : against share mixed with another opinion of it.
+
+    Each row keeps p(neutral) and p(favor) + p(against); the share of favor in that sum becomes
+    ``(1 - weight) * share + weight * favor_share``. ``classes`` names ``proba``'s columns.
+    """
+    favor, against = list(classes).index("favor"), list(classes).index("against")
+    side = proba[:, favor] + proba[:, against]
+    share = np.divide(proba[:, favor], side, out=np.full(len(side), 0.5), where=side > 0)
+    share = (1.0 - weight) * share + weight * np.asarray(favor_share, float)
+    out = np.array(proba, dtype=float, copy=True)
+    out[:, favor] = side * share
+    out[:, against] = side * (1.0 - share)
+    return out
+
+
+def side_block(head: Any, X: Any) -> np.ndarray:
+    """The embedding columns ``head`` reads favor : against from (a split head's side member;
+    all columns for other heads)."""
+    if isinstance(head, SplitHead):
+        return head._split(X)[head.side_from]
+    return np.asarray(X, dtype=np.float64)
 
 
 class SplitHead(AveragedHead):

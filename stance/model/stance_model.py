@@ -16,12 +16,25 @@ from stance.model.artifact import (
     read_meta,
 )
 from stance.model.encoder import BASE_MODEL_NAME, PairEmbedder, base_model_hash, base_model_path
-from stance.model.head import AveragedHead, StanceClassifier, head_from_dict
+from stance.model.head import (
+    AveragedHead,
+    StanceClassifier,
+    head_from_dict,
+    mix_side_share,
+    side_block,
+)
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+
+#: The example vote (:meth:`StanceModel.adapt`, ``method="vote"``): similarity scale and
+#: weight of the vote in the favor : against share, chosen on the IBM ArgQ and Perspectrum dev
+#: splits (k = 4 and 8 examples per topic; docs/stance-model.md, "Topic examples").
+VOTE_TAU = 0.1
+VOTE_WEIGHT = 0.4
+ADAPT_METHODS = ("vote", "head")
 
 _AUX = re.compile(
     r"\b(should|must|will|would|can|could|may|might|is|are|was|were|has|have|does|do)\b"
@@ -71,12 +84,15 @@ class StanceModel:
         head: StanceClassifier | AveragedHead,
         meta: dict,
         path: Path,
+        votes: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
     ):
         self.embedder = embedder
         self.head = head
         self.meta = meta
         self.path = path
         self.classes_ = [str(c) for c in head.classes_]
+        #: per target: unit side embeddings of its favor/against examples, and 1.0 for favor
+        self.votes = votes or {}
 
     @classmethod
     def load(
@@ -156,18 +172,38 @@ class StanceModel:
         if len(emb) == 0:
             return np.zeros((0, len(self.classes_)))
         proba = self.head.predict_proba(emb)
-        if not symmetric:
+        if symmetric:
+            negated = [negate_proposition(t) for t in targets]
+            rows = [i for i, n in enumerate(negated) if n is not None]
+            if rows:
+                other = self.head.predict_proba(
+                    self.embed([texts[i] for i in rows], [negated[i] for i in rows])
+                )
+                a, f = self.classes_.index("against"), self.classes_.index("favor")
+                other[:, [a, f]] = other[:, [f, a]]
+                proba[rows] = (proba[rows] + other) / 2.0
+        return self._voted(proba, emb, targets)
+
+    def proba_from_embeddings(self, emb: np.ndarray, targets: Sequence[str]) -> np.ndarray:
+        """:meth:`predict_proba` of pairs already embedded (:meth:`embed`), one target each."""
+        return self._voted(self.head.predict_proba(emb), emb, [str(t) for t in targets])
+
+    def _voted(self, proba: np.ndarray, emb: np.ndarray, targets: list[str]) -> np.ndarray:
+        """Mix each pair's favor : against share with the vote of its target's examples."""
+        import numpy as np
+
+        if not self.votes or len(proba) == 0:
             return proba
-        negated = [negate_proposition(t) for t in targets]
-        rows = [i for i, n in enumerate(negated) if n is not None]
-        if not rows:
-            return proba
-        other = self.head.predict_proba(
-            self.embed([texts[i] for i in rows], [negated[i] for i in rows])
-        )
-        a, f = self.classes_.index("against"), self.classes_.index("favor")
-        other[:, [a, f]] = other[:, [f, a]]
-        proba[rows] = (proba[rows] + other) / 2.0
+        side = side_block(self.head, emb)
+        for target, (bank, favor) in self.votes.items():
+            rows = [i for i, t in enumerate(targets) if t == target]
+            if not rows:
+                continue
+            query = side[rows] / np.linalg.norm(side[rows], axis=1, keepdims=True)
+            sims = query @ bank.T
+            weights = np.exp((sims - sims.max(axis=1, keepdims=True)) / VOTE_TAU)
+            vote = weights @ favor / weights.sum(axis=1)
+            proba[rows] = mix_side_share(proba[rows], vote, VOTE_WEIGHT, self.classes_)
         return proba
 
     def predict(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
@@ -177,18 +213,68 @@ class StanceModel:
         proba = self.predict_proba(texts, targets)
         return np.asarray(self.classes_)[proba.argmax(axis=1)]
 
-    def adapt(self, examples: pd.DataFrame, *, strength: float = 1.0) -> StanceModel:
-        """A copy whose head is adjusted to a few analyst examples per topic.
+    def adapt(
+        self, examples: pd.DataFrame, *, method: str = "vote", strength: float = 1.0
+    ) -> StanceModel:
+        """A copy that uses a few analyst examples per topic (the original is unchanged).
 
         Args:
             examples: Columns ``text``, ``target``, ``label`` (against/favor/neutral).
-            strength: How strongly the head is held to its trained weights (see
-                :meth:`StanceClassifier.adapted`); smaller trusts the examples more.
+            method: ``vote`` (default): pairs whose target has at least one favor and one
+                against example get their favor : against share mixed with those examples'
+                vote (weights ``exp(cosine / VOTE_TAU)`` in the embedding the head reads the
+                side from; weight :data:`VOTE_WEIGHT`); p(neutral) and other targets are
+                untouched, neutral examples are not used. ``head``: the head is refitted
+                on the examples (:meth:`StanceClassifier.adapted`), for every target.
+                On dev the vote never lost macro-F1 and head refitting mostly did
+                (docs/stance-model.md, "Topic examples").
+            strength: ``head`` only: how strongly the head is held to its trained weights;
+                smaller trusts the examples more.
         """
         missing = {"text", "target", "label"} - set(examples.columns)
         if missing:
             raise ValueError(f"examples need columns text, target, label; missing {missing}")
-        emb = self.embed(examples["text"].astype(str), examples["target"].astype(str))
-        head = self.head.adapted(emb, examples["label"].to_numpy(), strength=strength)
-        meta = {**self.meta, "adapted": {"examples": len(examples), "strength": strength}}
-        return StanceModel(embedder=self.embedder, head=head, meta=meta, path=self.path)
+        texts, targets = examples["text"].astype(str), examples["target"].astype(str)
+        return self.adapt_embedded(
+            self.embed(texts, targets),
+            targets.tolist(),
+            examples["label"].tolist(),
+            method=method,
+            strength=strength,
+        )
+
+    def adapt_embedded(
+        self,
+        emb: np.ndarray,
+        targets: Sequence[str],
+        labels: Sequence[str],
+        *,
+        method: str = "vote",
+        strength: float = 1.0,
+    ) -> StanceModel:
+        """:meth:`adapt` on examples already embedded (:meth:`embed`)."""
+        import numpy as np
+
+        if method not in ADAPT_METHODS:
+            raise ValueError(f"unknown method {method!r}; use one of {', '.join(ADAPT_METHODS)}")
+        targets, labels = np.asarray(targets, dtype=str), np.asarray(labels, dtype=str)
+        adapted = {"examples": len(labels), "method": method}
+        if method == "head":
+            head = self.head.adapted(emb, labels, strength=strength)
+            meta = {**self.meta, "adapted": {**adapted, "strength": strength}}
+            return StanceModel(
+                embedder=self.embedder, head=head, meta=meta, path=self.path, votes=self.votes
+            )
+        side = side_block(self.head, emb)
+        side = side / np.linalg.norm(side, axis=1, keepdims=True)
+        votes = dict(self.votes)
+        for target in dict.fromkeys(targets.tolist()):
+            rows = (targets == target) & np.isin(labels, ("favor", "against"))
+            favor = (labels[rows] == "favor").astype(float)
+            if 0 < favor.sum() < len(favor):  # a vote needs both sides
+                votes[target] = (side[rows], favor)
+        adapted["voting_targets"] = len(votes)
+        meta = {**self.meta, "adapted": adapted}
+        return StanceModel(
+            embedder=self.embedder, head=self.head, meta=meta, path=self.path, votes=votes
+        )
