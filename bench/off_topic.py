@@ -1,0 +1,81 @@
+"""How often a model reads a policy statement as neutral toward a topic it is not about.
+
+    python bench/off_topic.py [MODEL ...] [--sets news_dev ...] [--seed 13]
+
+Each statement of the news-style sets (``fixtures/contrast/news_*.csv``: commitments,
+reversals and non-answers, each written for one target) is paired with the target of another,
+randomly drawn group of its set (seeded): a statement about one policy, judged against another.
+The right reading is neutral. Printed per model (an artifact folder; default the packaged one):
+the share of such pairs read neutral, overall and by the statement's variation, and the mean
+p(neutral). The on-topic reading of the same sets is ``bench/side_share.py``'s
+(docs/stance-model.md, session 19).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from side_share import CONTRAST, READ_SETS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def off_topic_pairs(sets: list[str], seed: int) -> pd.DataFrame:
+    """Every statement of ``sets`` with the target of another group of its set."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    parts = []
+    for name in sets:
+        rows = pd.read_csv(CONTRAST / f"{name}.csv")
+        targets = rows.groupby("group_id")["target"].first()
+        groups = targets.index.to_numpy()
+        other = [rng.choice(groups[groups != g]) for g in rows["group_id"]]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "set": name,
+                    "text": rows["text"],
+                    "target": targets.loc[other].to_numpy(),
+                    "variation": rows["variation"],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def main() -> None:
+    from stance.model.stance_model import StanceModel
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("models", type=Path, nargs="*", help="artifact folders (default: packaged)")
+    ap.add_argument("--sets", nargs="+", default=list(READ_SETS))
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args()
+
+    pairs = off_topic_pairs(args.sets, args.seed)
+    report = {"pairs": len(pairs), "sets": args.sets, "models": {}}
+    for path in args.models or [None]:
+        model = StanceModel.load(path)
+        proba = model.predict_proba(pairs["text"].astype(str), pairs["target"].astype(str))
+        neutral = np.asarray(model.classes_)[proba.argmax(axis=1)] == "neutral"
+        report["models"][str(path or "packaged")] = {
+            "read_neutral": round(float(neutral.mean()), 3),
+            "mean_p_neutral": round(float(proba[:, model.classes_.index("neutral")].mean()), 3),
+            **{
+                variation: round(
+                    float(neutral[(pairs["variation"] == variation).to_numpy()].mean()), 3
+                )
+                for variation in sorted(set(pairs["variation"]))
+            },
+        }
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
