@@ -126,3 +126,18 @@ def test_errors_name_the_file_and_the_fix(tmp_path, old, new, expected):
 def test_missing_codebook(tmp_path):
     with pytest.raises(ConfigError, match="codebook not found: .*missing.yaml; check the path"):
         Codebook.load(tmp_path / "missing.yaml")
+
+
+def test_with_examples_voting_an_example_change_rescores_its_topic_only(codebook):
+    from dataclasses import replace
+
+    from stance.views import topic_versions
+
+    first = codebook.topics[0]
+    changed = replace(first, favor_examples=(*first.favor_examples, "A new favor example."))
+    edited = replace(codebook, topics=(changed, *codebook.topics[1:]))
+    before, after = topic_versions(codebook, True), topic_versions(edited, True)
+    assert [t.id for t in codebook.topics if before[t.id] != after[t.id]] == [first.id]
+    # turning the vote on or off re-scores every topic
+    plain = topic_versions(codebook, False)
+    assert all(plain[t.id] != before[t.id] for t in codebook.topics)
