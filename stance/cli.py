@@ -317,11 +317,20 @@ def classify(
     model: Annotated[
         Path | None, typer.Option(help="Model artifact folder (default: the packaged one).")
     ] = None,
+    examples: Annotated[
+        Path | None,
+        typer.Option(
+            help="CSV of analyst examples (text,target,label): they vote on the side of "
+            "pairs with their target."
+        ),
+    ] = None,
 ) -> None:
     """Score (text, target) pairs: adds label, p_favor, p_against, p_neutral, rejected."""
     from stance.model.classify import classify_csv
 
-    frame = classify_csv(input, output, model_dir=model)
+    frame = classify_csv(input, output, model_dir=model, examples=examples)
+    if examples is not None:
+        typer.echo(f"{examples}: examples vote on {frame.attrs['voting_targets']} target(s)")
     rejected = frame.index[frame["rejected"] != ""]
     for row in rejected:
         typer.echo(f"{input}: row {row + 1} not scored: {frame.at[row, 'rejected']}", err=True)

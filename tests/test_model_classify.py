@@ -79,3 +79,55 @@ def test_header_only_csv_gives_an_empty_scored_file(tmp_path):
     scored = classify_csv(source, tmp_path / "out.csv")
     assert len(scored) == 0
     assert "p_neutral" in pd.read_csv(tmp_path / "out.csv").columns
+
+
+def test_examples_vote_on_pairs_with_their_target(tmp_path):
+    target = "We should legalize cannabis"
+    source = tmp_path / "pairs.csv"
+    pd.DataFrame(
+        {
+            "text": ["Legal cannabis would take the trade out of criminal hands."] * 2,
+            "target": [target, "Cannabis should be legalized"],
+        }
+    ).to_csv(source, index=False)
+    shots = tmp_path / "examples.csv"
+    pd.DataFrame(
+        {
+            "text": [
+                "Legalising cannabis would cut off the income of criminal gangs.",
+                "Regulated cannabis shops would put street dealers out of business.",
+                "Legal cannabis would normalise drug use among teenagers.",
+                "Legalisation would lead to more cases of cannabis psychosis.",
+            ],
+            "target": [target] * 4,
+            "label": ["favor", "Favor ", "against", "against"],
+        }
+    ).to_csv(shots, index=False)
+    plain = classify_csv(source, tmp_path / "plain.csv")
+    out = tmp_path / "voted.csv"
+    args = ["classify", "--input", str(source), "--output", str(out), "--examples", str(shots)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "examples.csv: examples vote on 1 target(s)" in result.output
+    voted = pd.read_csv(out)
+    assert plain.loc[0, "label"] == "against" and voted.loc[0, "label"] == "favor"
+    # another wording of the target is another target: no vote
+    assert voted.loc[1, "p_favor"] == pytest.approx(plain.loc[1, "p_favor"])
+
+
+def test_bad_examples_are_refused_in_one_line_naming_the_row(tmp_path):
+    source = tmp_path / "pairs.csv"
+    source.write_text("text,target\nhello,world\n")
+    shots = tmp_path / "examples.csv"
+    shots.write_text("text,target,label\nIt is good.,Tax should rise,support\n")
+    with pytest.raises(
+        InputError, match=r"examples.csv: example row 1: label 'support'; use favor"
+    ):
+        classify_csv(source, tmp_path / "out.csv", examples=shots)
+    shots.write_text("text,target\nIt is good.,Tax should rise\n")
+    with pytest.raises(InputError, match="examples.csv: missing column.*label"):
+        classify_csv(source, tmp_path / "out.csv", examples=shots)
+    shots.write_text("text,target,label\n ,Tax should rise,favor\n")
+    with pytest.raises(InputError, match="example row 1: empty text"):
+        classify_csv(source, tmp_path / "out.csv", examples=shots)
+    assert not (tmp_path / "out.csv").exists()

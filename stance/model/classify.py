@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 REQUIRED = ("text", "target")
+EXAMPLE_COLUMNS = ("text", "target", "label")
+EXAMPLE_LABELS = ("favor", "against", "neutral")
 
 
 def rejection(text: str, target: str) -> str:
@@ -22,11 +24,60 @@ def rejection(text: str, target: str) -> str:
     return f"empty {what}: fill in the {what} column{'s' if len(missing) > 1 else ''} of this row"
 
 
+def read_pairs_csv(path: Path | str, columns: tuple[str, ...], *, option: str) -> pd.DataFrame:
+    """A UTF-8 CSV with at least ``columns`` (read as text), or an :class:`InputError` naming
+    the file and the fix (``option`` is the command-line option that passed it)."""
+    import pandas as pd
+
+    path = Path(path)
+    header = ",".join(columns)
+    try:
+        frame = pd.read_csv(path, dtype=dict.fromkeys(columns, str), keep_default_na=False)
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found; pass {option} with an existing CSV") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(
+            f"{path}: not a readable UTF-8 CSV ({type(exc).__name__}); "
+            f"save it as CSV with a header row {header}"
+        ) from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{path}: missing column(s) {', '.join(missing)}; the CSV needs a header row "
+            f"with {' and '.join(columns) if len(columns) == 2 else header} "
+            f"(found: {', '.join(map(str, frame.columns)) or 'none'})"
+        )
+    return frame
+
+
+def read_examples(path: Path | str) -> pd.DataFrame:
+    """Analyst examples for :meth:`StanceModel.adapt`: columns ``text,target,label``.
+
+    Raises:
+        InputError: unreadable file, a missing column, an empty text or target, or a label
+            other than favor, against or neutral (the first such row is named).
+    """
+    frame = read_pairs_csv(path, EXAMPLE_COLUMNS, option="--examples")
+    for row, (text, target, label) in enumerate(
+        zip(frame["text"], frame["target"], frame["label"], strict=True), start=1
+    ):
+        reason = rejection(text, target)
+        if reason:
+            raise InputError(f"{path}: example row {row}: {reason}")
+        if label.strip().lower() not in EXAMPLE_LABELS:
+            raise InputError(
+                f"{path}: example row {row}: label {label!r}; use favor, against or neutral"
+            )
+    frame["label"] = frame["label"].str.strip().str.lower()
+    return frame
+
+
 def classify_csv(
     input: Path | str,
     output: Path | str,
     *,
     model_dir: Path | str | None = None,
+    examples: Path | str | None = None,
 ) -> pd.DataFrame:
     """Read ``input`` (columns ``text``, ``target``), add stance columns, write ``output``.
 
@@ -39,37 +90,28 @@ def classify_csv(
         input: CSV file with at least the columns ``text`` and ``target``.
         output: CSV file to write.
         model_dir: Artifact folder (None: the packaged model).
+        examples: CSV of analyst examples (``text,target,label``); pairs whose target has
+            favor and against examples get their side voted on by them
+            (:meth:`StanceModel.adapt`, method ``vote``).
 
     Raises:
-        InputError: the file cannot be read or lacks a required column.
+        InputError: a file cannot be read or lacks a required column, or an example is bad.
         stance.errors.ModelMismatchError: the artifact does not fit the base encoder.
     """
     import numpy as np
-    import pandas as pd
 
     from stance.model.stance_model import StanceModel
 
     input, output = Path(input), Path(output)
-    try:
-        frame = pd.read_csv(input, dtype={"text": str, "target": str}, keep_default_na=False)
-    except FileNotFoundError:
-        raise InputError(f"{input}: file not found; pass --input with an existing CSV") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            f"{input}: not a readable UTF-8 CSV ({type(exc).__name__}); "
-            "save it as CSV with a header row text,target"
-        ) from None
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"{input}: missing column(s) {', '.join(missing)}; the CSV needs a header row "
-            f"with text and target (found: {', '.join(map(str, frame.columns)) or 'none'})"
-        )
+    frame = read_pairs_csv(input, REQUIRED, option="--input")
+    shots = read_examples(examples) if examples is not None else None
     reasons = [
         rejection(text, target) for text, target in zip(frame["text"], frame["target"], strict=True)
     ]
     scored = [i for i, reason in enumerate(reasons) if not reason]
     model = StanceModel.load(model_dir)
+    if shots is not None and len(shots):
+        model = model.adapt(shots, method="vote")
     proba = model.predict_proba(
         frame["text"].iloc[scored].tolist(), frame["target"].iloc[scored].tolist()
     )
@@ -85,4 +127,5 @@ def classify_csv(
     frame["rejected"] = reasons
     output.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(output, index=False)
+    frame.attrs["voting_targets"] = model.meta.get("adapted", {}).get("voting_targets", 0)
     return frame
