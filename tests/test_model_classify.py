@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -9,6 +11,8 @@ from typer.testing import CliRunner
 from stance.cli import app
 from stance.errors import InputError
 from stance.model.classify import classify_csv
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "examples" / "cannabis.csv"
 
 
 def test_cli_scores_a_csv(tmp_path):
@@ -82,7 +86,7 @@ def test_header_only_csv_gives_an_empty_scored_file(tmp_path):
 
 
 def test_examples_vote_on_pairs_with_their_target(tmp_path):
-    target = "We should legalize cannabis"
+    target = pd.read_csv(EXAMPLES)["target"].iloc[0]
     source = tmp_path / "pairs.csv"
     pd.DataFrame(
         {
@@ -90,19 +94,10 @@ def test_examples_vote_on_pairs_with_their_target(tmp_path):
             "target": [target, "Cannabis should be legalized"],
         }
     ).to_csv(source, index=False)
+    # fixtures/examples/cannabis.csv, one label written loosely ("Favor ")
     shots = tmp_path / "examples.csv"
-    pd.DataFrame(
-        {
-            "text": [
-                "Legalising cannabis would cut off the income of criminal gangs.",
-                "Regulated cannabis shops would put street dealers out of business.",
-                "Legal cannabis would normalise drug use among teenagers.",
-                "Legalisation would lead to more cases of cannabis psychosis.",
-            ],
-            "target": [target] * 4,
-            "label": ["favor", "Favor ", "against", "against"],
-        }
-    ).to_csv(shots, index=False)
+    shots.write_text(EXAMPLES.read_text().replace(",favor\n", ",Favor \n", 1))
+    assert ",Favor \n" in shots.read_text()
     plain = classify_csv(source, tmp_path / "plain.csv")
     out = tmp_path / "voted.csv"
     args = ["classify", "--input", str(source), "--output", str(out), "--examples", str(shots)]

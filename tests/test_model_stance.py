@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -159,19 +160,11 @@ def test_adapt_uses_topic_examples_without_changing_the_original(model):
     assert adapted.identity["adapted"] and not model.identity["adapted"]
 
 
-CANNABIS = "We should legalize cannabis"
-CANNABIS_EXAMPLES = pd.DataFrame(
-    {
-        "text": [
-            "Legalising cannabis would cut off the income of criminal gangs.",
-            "Regulated cannabis shops would put street dealers out of business.",
-            "Legal cannabis would normalise drug use among teenagers.",
-            "Legalisation would lead to more cases of cannabis psychosis.",
-        ],
-        "target": [CANNABIS] * 4,
-        "label": ["favor", "favor", "against", "against"],
-    }
+#: Analyst examples for one debate motion (fixtures/examples/cannabis.csv)
+CANNABIS_EXAMPLES = pd.read_csv(
+    Path(__file__).resolve().parents[1] / "fixtures" / "examples" / "cannabis.csv"
 )
+CANNABIS = CANNABIS_EXAMPLES["target"].iloc[0]
 
 
 def test_example_vote_corrects_an_implicit_argument_on_its_own_topic_only(model):
