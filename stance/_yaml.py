@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
 from stance.errors import ConfigError
 
 LINE_KEY = "__line__"
+
+
+@functools.cache
+def text_dates_loader() -> type:
+    """PyYAML's SafeLoader with dates left as written (strings).
+
+    PyYAML turns an unquoted ``2025-02-12`` into a date, and an impossible one such as
+    ``2025-13-45`` into an uncaught ``ValueError`` mid-parse. Left as text, every date goes
+    through the caller's own parser, whose error names the file, the key and the fix.
+    """
+    import yaml
+
+    class TextDates(yaml.SafeLoader):
+        pass
+
+    TextDates.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return TextDates
 
 
 def load_yaml(path: str | Path, *, what: str) -> tuple[Any, bytes]:
@@ -26,7 +47,7 @@ def load_yaml(path: str | Path, *, what: str) -> tuple[Any, bytes]:
     """
     import yaml
 
-    class _Loader(yaml.SafeLoader):
+    class _Loader(text_dates_loader()):
         def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
             mapping = super().construct_mapping(node, deep=deep)
             mapping[LINE_KEY] = node.start_mark.line + 1

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from stance._yaml import text_dates_loader
 from stance.errors import ConfigError
 from stance.records import STANCE_CLASSES, Claim, Document
 
@@ -78,7 +79,7 @@ def load_baseline(path: str | Path) -> Baseline:
             f"{path}: cannot read baseline ({exc.strerror}); check the path"
         ) from None
     try:
-        raw = yaml.safe_load(data.decode("utf-8"))
+        raw = yaml.load(data.decode("utf-8"), Loader=text_dates_loader())  # noqa: S506 - safe
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ConfigError(f"{path}: malformed YAML ({first}); fix the file") from None
@@ -91,7 +92,7 @@ def load_baseline(path: str | Path) -> Baseline:
         where = f"{path}: statement {i}"
         if not isinstance(item, dict):
             raise ConfigError(f"{where}: expected a mapping with id, actor, date, text")
-        missing = [k for k in ("id", "actor", "text") if not item.get(k)]
+        missing = [k for k in ("id", "actor", "text") if not str(item.get(k) or "").strip()]
         if "date" not in item and "period" not in item:
             missing.append("date")
         if missing:

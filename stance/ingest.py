@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stance._yaml import text_dates_loader
 from stance.errors import InputError
 from stance.records import Document, Rejected
 
@@ -564,7 +565,8 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
         )
     block = "\n".join(lines[1:end])
     try:
-        meta = yaml.safe_load(block) if block.strip() else {}
+        # dates stay text: parse_date reads them, and an impossible one is this file's error
+        meta = yaml.load(block, Loader=text_dates_loader()) if block.strip() else {}  # noqa: S506
     except yaml.YAMLError as exc:
         lines_of = str(exc).strip().splitlines() or ["parse error"]
         first = getattr(exc, "problem", None) or lines_of[0]

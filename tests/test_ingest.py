@@ -156,6 +156,16 @@ def test_text_without_front_matter_gets_stem_id_but_needs_a_date(tmp_path):
     assert (doc.id, doc.date, doc.text) == ("dated-note", dt.date(2025, 2, 12), "Just text.")
 
 
+def test_impossible_front_matter_date_is_rejected_and_the_batch_goes_on(tmp_path):
+    (tmp_path / "a-bad.md").write_text("---\ndate: 2025-13-45\n---\nText.\n", encoding="utf-8")
+    (tmp_path / "b-good.md").write_text("---\ndate: 2025-02-12\n---\nText.\n", encoding="utf-8")
+    result = read_documents([tmp_path])
+    [rej] = result.rejected
+    assert rej.source.endswith("a-bad.md") and "'2025-13-45'" in rej.reason
+    assert "YYYY-MM-DD" in rej.reason
+    assert [(d.id, d.date) for d in result.documents] == [("b-good", dt.date(2025, 2, 12))]
+
+
 def test_invalid_utf8_is_rejected_and_the_batch_goes_on(tmp_path):
     bad = tmp_path / "a-latin1.md"
     bad.write_bytes("---\ndate: 2025-02-12\n---\nCaf\u00e9 talks.\n".encode("latin-1"))

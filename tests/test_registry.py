@@ -264,6 +264,7 @@ def test_minimal_registry_loads(tmp_path):
         ("name: Leader\n", "name: Leader\n    holder: []\n", r"unknown key 'holder' in office; allowed keys:"),
         ("  - id: leader\n    name: Leader\n", "  - id: leader\n", r"office has no 'name'; add `name: ...`"),
         ("aliases: [Capital A]", "aliases: [Capital A", r"line \d+: malformed YAML"),
+        ("start: 2020-01-01, end: 2022-01-01}\n      - {person: bob", "start: 2020-01-01, end: 2022-02-30}\n      - {person: bob", r"line 17: end of 'ann' as holder of 'leader' is '2022-02-30', not a date; write it as YYYY-MM-DD"),
     ],
 )  # fmt: skip
 def test_schema_errors_name_file_line_and_fix(tmp_path, old, new, expected):
