@@ -8,7 +8,8 @@ randomly drawn group of its set (seeded): a statement about one policy, judged a
 The right reading is neutral. Printed per model (an artifact folder; default the packaged one):
 the share of such pairs read neutral, overall and by the statement's variation, and the mean
 p(neutral). The on-topic reading of the same sets is ``bench/side_share.py``'s
-(docs/stance-model.md, session 19).
+(docs/stance-model.md, session 19). The pairs are
+``stance.model.evaluate.off_topic_pairs``'s, which ``stance evaluate`` scores on its news sets.
 """
 
 from __future__ import annotations
@@ -16,40 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from side_share import CONTRAST, READ_SETS
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-
-def off_topic_pairs(sets: list[str], seed: int) -> pd.DataFrame:
-    """Every statement of ``sets`` with the target of another group of its set."""
-    import pandas as pd
-
-    rng = np.random.default_rng(seed)
-    parts = []
-    for name in sets:
-        rows = pd.read_csv(CONTRAST / f"{name}.csv")
-        targets = rows.groupby("group_id")["target"].first()
-        groups = targets.index.to_numpy()
-        other = [rng.choice(groups[groups != g]) for g in rows["group_id"]]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "set": name,
-                    "text": rows["text"],
-                    "target": targets.loc[other].to_numpy(),
-                    "variation": rows["variation"],
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
-
 
 def main() -> None:
+    from stance.model.evaluate import off_topic_pairs
     from stance.model.stance_model import StanceModel
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -58,7 +32,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
 
-    pairs = off_topic_pairs(args.sets, args.seed)
+    pairs = off_topic_pairs([CONTRAST / f"{name}.csv" for name in args.sets], args.seed)
     report = {"pairs": len(pairs), "sets": args.sets, "models": {}}
     for path in args.models or [None]:
         model = StanceModel.load(path)

@@ -20,7 +20,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-from off_topic import off_topic_pairs
 from side_share import CLASSES, CONTRAST, READ_SETS, ROOT, member_embeddings, tally
 
 GRID = (0.01, 0.1, 1.0, 10.0)
@@ -38,6 +37,7 @@ def main() -> None:
     import pandas as pd
     from sklearn.linear_model import LogisticRegression
 
+    from stance.model.evaluate import off_topic_pairs
     from stance.model.soup import _checked_pairs
     from stance.model.stance_model import StanceModel
     from stance.model.train import DEV_SEED, HEAD_TRAIN_ROWS, dev_sample, dev_scores, head_rows
@@ -61,7 +61,7 @@ def main() -> None:
         "dev": dev_sample(fit),
         "contrast": pd.read_csv(CONTRAST / "contrast_set.csv"),
         **{name: pd.read_csv(CONTRAST / f"{name}.csv") for name in args.sets},
-        "off_topic": off_topic_pairs(args.sets, 13),
+        "off_topic": off_topic_pairs([CONTRAST / f"{name}.csv" for name in args.sets], 13),
     }
     x = {
         part: arrays[0]

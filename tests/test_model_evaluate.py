@@ -20,7 +20,14 @@ from stance.model.augment import (
     report_target,
     topic_phrase,
 )
-from stance.model.evaluate import BEGIN, CONTRAST_FILE, END, NEWS_FILE, write_block
+from stance.model.evaluate import (
+    BEGIN,
+    CONTRAST_FILE,
+    END,
+    NEWS_FILE,
+    off_topic_pairs,
+    write_block,
+)
 from stance.model.metrics import expected_calibration_error, score_split
 
 #: Written in session 9 and scored by no model there: the news-style check of the next choice.
@@ -50,7 +57,10 @@ def test_contrast_set_is_large_varied_and_paired():
     assert {"negation", "antonym", "hedge"} <= set(pairs["variation"])
 
 
-@pytest.mark.parametrize("path", [NEWS_FILE, NEWS_DEV_FILE, NEWS_TEST_FILE], ids=lambda p: p.name)
+ALL_NEWS_FILES = sorted(CONTRAST_FILE.parent.glob("news_*.csv"))
+
+
+@pytest.mark.parametrize("path", ALL_NEWS_FILES, ids=lambda p: p.name)
 def test_news_statements_give_each_topic_a_commitment_a_reversal_and_a_non_answer(path):
     rows = pd.read_csv(path)
     assert rows["group_id"].nunique() >= 20
@@ -72,6 +82,30 @@ def test_news_sets_share_no_statement_or_target_with_each_other_or_the_contrast_
     for other in (news, dev, contrast, hedge):
         assert not set(held_out["target"]) & set(other["target"])
         assert not set(held_out["text"]) & set(other["text"])
+
+
+def test_later_judge_sets_bring_new_targets():
+    # each set from news_test2 on was written to avoid every target used before it
+    seen = set(pd.read_csv(CONTRAST_FILE)["target"])
+    for path in [NEWS_FILE, NEWS_DEV_FILE, NEWS_TEST_FILE]:
+        seen |= set(pd.read_csv(path)["target"])
+    later = [p for p in ALL_NEWS_FILES if p.stem.startswith("news_test") and p.stem[-1].isdigit()]
+    assert [p.stem for p in later][-1] == "news_test7"
+    for path in sorted(later, key=lambda p: int(p.stem.removeprefix("news_test"))):
+        targets = set(pd.read_csv(path)["target"])
+        assert not targets & seen, path.name
+        seen |= targets
+
+
+def test_off_topic_pairs_give_every_statement_another_groups_target():
+    pairs = off_topic_pairs([NEWS_DEV_FILE, NEWS_TEST_FILE], seed=13)
+    rows = pd.concat([pd.read_csv(NEWS_DEV_FILE), pd.read_csv(NEWS_TEST_FILE)], ignore_index=True)
+    assert list(pairs["text"]) == list(rows["text"])  # every statement once, in order
+    assert (pairs["target"] != rows["target"]).all()
+    own_set = {name: set(pd.read_csv(CONTRAST_FILE.with_name(f"{name}.csv"))["target"])
+               for name in ("news_dev", "news_test")}  # fmt: skip
+    assert all(t in own_set[name] for name, t in zip(pairs["set"], pairs["target"], strict=True))
+    pd.testing.assert_frame_equal(pairs, off_topic_pairs([NEWS_DEV_FILE, NEWS_TEST_FILE], seed=13))
 
 
 def test_metrics_on_known_predictions():

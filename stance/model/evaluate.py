@@ -85,7 +85,8 @@ def evaluate(
         backend: Pair-encoder backend (None: the default, see ``StanceModel.load``).
 
     Returns:
-        ``{"markdown", "datasets", "contrast", "few_shot", "identity", "limit"}``.
+        ``{"markdown", "datasets", "contrast", "news", "off_topic", "few_shot", "identity",
+        "limit"}``.
     """
     from stance.model.stance_model import StanceModel
 
@@ -96,12 +97,15 @@ def evaluate(
     emb = model.embedder.transform(test, progress=True)
     datasets = score_datasets(test, model.head.predict_proba(emb))
     contrast_scores = score_contrast(model, Path(contrast)) if Path(contrast).is_file() else None
-    news_scores = [score_news(model, path) for path in NEWS_FILES if path.is_file()]
+    news_paths = [path for path in NEWS_FILES if path.is_file()]
+    news_scores = [score_news(model, path) for path in news_paths]
+    off_topic = score_off_topic(model, news_paths, seed=seed) if news_paths else None
     few_shot = few_shot_gain(model, test, emb, seed=seed)
     result = {
         "datasets": datasets,
         "contrast": contrast_scores,
         "news": news_scores,
+        "off_topic": off_topic,
         "few_shot": few_shot,
         "identity": model.identity,
         "limit": limit,
@@ -185,6 +189,52 @@ def score_news(model: StanceModel, path: Path) -> dict[str, Any]:
             measure="accuracy",
         ),
         "confusion": confusion(rows["label"], pred, labels=CLASSES),
+    }
+
+
+def off_topic_pairs(paths: list[Path], seed: int = 13) -> pd.DataFrame:
+    """Each statement of the news-style sets ``paths`` paired with the target of another,
+    randomly drawn group of its set (seeded): a statement about one policy judged against
+    another, whose right reading is neutral. Columns ``set, text, target, variation``."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    parts = []
+    for path in paths:
+        rows = pd.read_csv(path)
+        targets = rows.groupby("group_id")["target"].first()
+        groups = targets.index.to_numpy()
+        other = [rng.choice(groups[groups != g]) for g in rows["group_id"]]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "set": Path(path).stem,
+                    "text": rows["text"].astype(str),
+                    "target": targets.loc[other].to_numpy(),
+                    "variation": rows["variation"],
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def score_off_topic(model: StanceModel, paths: list[Path], seed: int = 13) -> dict[str, Any]:
+    """Share of :func:`off_topic_pairs` read neutral, overall and per variation, and the
+    mean p(neutral)."""
+    import numpy as np
+
+    pairs = off_topic_pairs(paths, seed)
+    proba = model.predict_proba(pairs["text"].tolist(), pairs["target"].tolist())
+    neutral = np.asarray(model.classes_)[proba.argmax(axis=1)] == "neutral"
+    return {
+        "pairs": len(pairs),
+        "read_neutral": float(neutral.mean()),
+        "mean_p_neutral": float(proba[:, list(model.classes_).index("neutral")].mean()),
+        "by_variation": {
+            v: float(neutral[(pairs["variation"] == v).to_numpy()].mean())
+            for v in sorted(set(pairs["variation"]))
+        },
     }
 
 
@@ -377,6 +427,18 @@ def to_markdown(result: dict[str, Any]) -> str:
                 f"{_fmt(by.get('reversal'))} | "
                 f"{_fmt(by.get('non-answer'))} | {body} |"
             )
+    off = result.get("off_topic")
+    if off:
+        by = off["by_variation"]
+        lines += [
+            "",
+            f"Off topic: each statement of these sets paired with another topic's target "
+            f"({off['pairs']} pairs, should read neutral): **{_fmt(off['read_neutral'])}** read "
+            f"neutral (commitments {_fmt(by.get('commitment'))}, reversals "
+            f"{_fmt(by.get('reversal'))}, non-answers {_fmt(by.get('non-answer'))}; mean "
+            f"p(neutral) {_fmt(off['mean_p_neutral'])}). In a run the topic linker keeps most "
+            "such pairs away from a topic (docs/stance-model.md, known weaknesses).",
+        ]
     f = result["few_shot"]
     lines += [
         "",
