@@ -64,7 +64,7 @@ class RunConfig:
         min_confidence: Shifts below this confidence are not flagged.
         adapt_to_examples: Let each topic's favor/against examples vote on the side of the
             statements about that topic (``StanceModel.adapt``, method ``vote``). Off by
-            default: on held-back debate rows the vote gained 0.001-0.032 macro-F1 and never
+            default: on held-back debate rows the vote gained 0.001-0.022 macro-F1 and never
             lost, but on the seed it moved a baseline quote from favor to neutral
             (docs/stance-model.md, "Topic examples").
         dated_reports: Write each run's report into ``out_dir/YYYY-MM-DD/`` (scheduled runs);
