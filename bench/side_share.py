@@ -19,19 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
+from stance.model.evaluate import READ_NEWS_SETS
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTRAST = ROOT / "fixtures" / "contrast"
-#: The news-style sets already read (600 rows); news_test6 was read as round 7's judge in
-#: session 18 (docs/stance-model.md), so the next round needs a new judge set.
-READ_SETS = (
-    "news_dev",
-    "news_statements",
-    "news_test",
-    "news_test3",
-    "news_test4",
-    "news_test5",
-    "news_test6",
-)
+#: The news-style sets already read (600 rows; stance.model.evaluate.READ_NEWS_SETS): an unread
+#: judge set does not belong here.
+READ_SETS = READ_NEWS_SETS
 CLASSES = np.array(["against", "favor", "neutral"])
 
 

@@ -296,6 +296,19 @@ def test_action_rows_restate_the_target_plan_moved_forward_or_undone():
     pd.testing.assert_frame_equal(aug, action_augment(frame, seed=3, per_label=4))
 
 
+def test_the_session_19_gpu_config_trains_on_read_sets_only():
+    from stance.model.evaluate import READ_NEWS_SETS
+    from stance.model.gpu_job import CONFIGS, _news_rows
+
+    names = CONFIGS["g256_rdrop_antonym_news5"]["news"]
+    assert set(names) <= set(READ_NEWS_SETS) and "news_test7" not in READ_NEWS_SETS
+    rows = _news_rows(names, repeat=1)
+    assert len(rows) == 420
+    assert rows["label"].value_counts().to_dict() == {"favor": 140, "against": 140, "neutral": 140}
+    judge = pd.read_csv(CONTRAST_FILE.with_name("news_test7.csv"))
+    assert not set(judge["text"]) & set(rows["text"])
+
+
 def test_length_batches_cover_every_row_once_with_similar_lengths():
     from stance.model.train import length_batches
 

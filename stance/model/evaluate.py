@@ -43,6 +43,17 @@ NEWS_FILES = {
         "session 10, by a separate author who saw neither the templates nor the other sets"
     ),
 }
+#: The news-style sets already read by model choices (600 rows; news_test6 was read in session
+#: 18). A judge set joins only after its round: ``news_test7.csv`` has not been read.
+READ_NEWS_SETS = (
+    "news_dev",
+    "news_statements",
+    "news_test",
+    "news_test3",
+    "news_test4",
+    "news_test5",
+    "news_test6",
+)
 FEW_SHOT_K = (4, 8)
 FEW_SHOT_DATASETS = ("ibm_argq", "perspectrum")
 DATASET_NAMES = {

@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from stance.model.evaluate import READ_NEWS_SETS
+
 GPU_DIR = Path(".gpu")
 BASE_FILES = (
     "config.json",
@@ -138,6 +140,16 @@ CONFIGS: dict[str, dict[str, Any]] = {
         "rdrop": 1.0,
         "augment": ["antonym", "action"],
         "news": ["news_dev", "news_statements"],
+    },
+    # session 19: hand-written news rows by several authors carried to sets by other authors
+    # when added to the side head on the CPU, at a dev cost; in the whole encoder they may
+    # cost less. The read sets but those this job scores with (news_test) and those kept as
+    # judges (news_test2, news_test3); news_test7 judges the round and is never trained on.
+    "g256_rdrop_antonym_news5": {
+        **_G256,
+        "rdrop": 1.0,
+        "augment": ["antonym"],
+        "news": [n for n in READ_NEWS_SETS if n not in ("news_test", "news_test3")],
     },
 }
 #: times each hand-written news row (config key ``news``) is seen per epoch
