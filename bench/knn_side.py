@@ -48,9 +48,9 @@ def neighbours(query: np.ndarray, bank: np.ndarray, k: int, chunk: int = 2048):
 
 def knn_favor(sims: np.ndarray, favor: np.ndarray, k: int, tau: float) -> np.ndarray:
     """Share of favor among the ``k`` nearest, weighted by ``exp(similarity / tau)``."""
-    s = sims[:, :k]
-    w = np.exp((s - s[:, :1]) / tau)
-    return (w * favor[:, :k]).sum(axis=1) / w.sum(axis=1)
+    from stance.model.head import similarity_vote
+
+    return similarity_vote(sims[:, :k], favor[:, :k], tau)
 
 
 def main() -> None:

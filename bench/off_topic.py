@@ -18,12 +18,11 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
 from side_share import CONTRAST, READ_SETS
 
 
 def main() -> None:
-    from stance.model.evaluate import off_topic_pairs
+    from stance.model.evaluate import score_off_topic
     from stance.model.stance_model import StanceModel
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -32,21 +31,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
 
-    pairs = off_topic_pairs([CONTRAST / f"{name}.csv" for name in args.sets], args.seed)
-    report = {"pairs": len(pairs), "sets": args.sets, "models": {}}
+    paths = [CONTRAST / f"{name}.csv" for name in args.sets]
+    report = {"sets": args.sets, "models": {}}
     for path in args.models or [None]:
-        model = StanceModel.load(path)
-        proba = model.predict_proba(pairs["text"].astype(str), pairs["target"].astype(str))
-        neutral = np.asarray(model.classes_)[proba.argmax(axis=1)] == "neutral"
+        scores = score_off_topic(StanceModel.load(path), paths, seed=args.seed)
+        report["pairs"] = scores["pairs"]
         report["models"][str(path or "packaged")] = {
-            "read_neutral": round(float(neutral.mean()), 3),
-            "mean_p_neutral": round(float(proba[:, model.classes_.index("neutral")].mean()), 3),
-            **{
-                variation: round(
-                    float(neutral[(pairs["variation"] == variation).to_numpy()].mean()), 3
-                )
-                for variation in sorted(set(pairs["variation"]))
-            },
+            "read_neutral": round(scores["read_neutral"], 3),
+            "mean_p_neutral": round(scores["mean_p_neutral"], 3),
+            **{v: round(share, 3) for v, share in scores["by_variation"].items()},
         }
     print(json.dumps(report, indent=1))
 

@@ -494,6 +494,16 @@ def mix_side_share(
     return out
 
 
+def similarity_vote(sims: np.ndarray, favor: np.ndarray, tau: float) -> np.ndarray:
+    """Per row, the share of favor among voters weighted by ``exp(similarity / tau)``.
+
+    ``sims`` holds each row's similarity to its voters; ``favor`` is 1.0 for a favor voter and
+    0.0 for an against one, either per voter (shape ``(voters,)``) or per row and voter.
+    """
+    weights = np.exp((sims - sims.max(axis=1, keepdims=True)) / tau)
+    return (weights * favor).sum(axis=1) / weights.sum(axis=1)
+
+
 def side_block(head: Any, X: Any) -> np.ndarray:
     """The embedding columns ``head`` reads favor : against from (a split head's side member;
     all columns for other heads)."""

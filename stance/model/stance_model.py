@@ -22,6 +22,7 @@ from stance.model.head import (
     head_from_dict,
     mix_side_share,
     side_block,
+    similarity_vote,
 )
 
 if TYPE_CHECKING:
@@ -194,15 +195,17 @@ class StanceModel:
 
         if not self.votes or len(proba) == 0:
             return proba
+        by_target: dict[str, list[int]] = {}
+        for i, target in enumerate(targets):  # one pass over the rows, not one per voting target
+            if target in self.votes:
+                by_target.setdefault(target, []).append(i)
+        if not by_target:
+            return proba
         side = side_block(self.head, emb)
-        for target, (bank, favor) in self.votes.items():
-            rows = [i for i, t in enumerate(targets) if t == target]
-            if not rows:
-                continue
+        for target, rows in by_target.items():
+            bank, favor = self.votes[target]
             query = side[rows] / np.linalg.norm(side[rows], axis=1, keepdims=True)
-            sims = query @ bank.T
-            weights = np.exp((sims - sims.max(axis=1, keepdims=True)) / VOTE_TAU)
-            vote = weights @ favor / weights.sum(axis=1)
+            vote = similarity_vote(query @ bank.T, favor, VOTE_TAU)
             proba[rows] = mix_side_share(proba[rows], vote, VOTE_WEIGHT, self.classes_)
         return proba
 
