@@ -340,6 +340,44 @@ def classify(
     )
 
 
+@app.command("check-codebook")
+def check_codebook(
+    codebook: Annotated[
+        Path | None, typer.Option(help="Codebook YAML (default: the packaged one).")
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="Model artifact folder (default: the packaged one).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="CSV of every example's reading.")
+    ] = None,
+) -> None:
+    """Score the codebook's examples against their topics: does the model read them as labelled?"""
+    from stance.examples import check_codebook as check
+
+    book, checked = check(codebook, model_dir=model)
+    for topic in _check_lines(checked):
+        typer.echo(topic)
+    if output is not None:
+        checked.to_csv(output, index=False)
+    agree = int(checked["agrees"].sum())
+    typer.echo(
+        f"{book.path}: the model reads {agree} of {len(checked)} examples as labelled"
+        + (f"; every reading in {output}" if output is not None else "")
+    )
+
+
+def _check_lines(checked: object) -> list[str]:
+    """One line per topic of the example check, then one per misread example."""
+    from stance.examples import check_summary
+
+    lines = []
+    for c in check_summary(checked):
+        lines.append(f"{c['topic']}: {c['read_as_labelled']} of {c['examples']} read as labelled")
+        lines += [f"  {m['label']} read as {m['read']}: {m['text']}" for m in c["misread"]]
+    return lines
+
+
 @app.command("evaluate-attribution")
 def evaluate_attribution(
     polnear: Annotated[Path, typer.Option(help="PolNeAR folder (data/<split>/text, ...).")],

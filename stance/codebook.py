@@ -70,6 +70,18 @@ class Topic:
     against_examples: tuple[str, ...] = ()
     neutral_examples: tuple[str, ...] = ()
 
+    def examples(self) -> list[tuple[str, str]]:
+        """The examples as (label, text) pairs: favor first, then against, then neutral."""
+        return [
+            (label, text)
+            for label, texts in (
+                ("favor", self.favor_examples),
+                ("against", self.against_examples),
+                ("neutral", self.neutral_examples),
+            )
+            for text in texts
+        ]
+
 
 @dataclass(frozen=True)
 class Codebook:
@@ -202,12 +214,7 @@ class Codebook:
         rows = [
             (text, topic.proposition, label, topic.id)
             for topic in self.topics
-            for label, texts in (
-                ("favor", topic.favor_examples),
-                ("against", topic.against_examples),
-                ("neutral", topic.neutral_examples),
-            )
-            for text in texts
+            for label, text in topic.examples()
         ]
         return pd.DataFrame(rows, columns=list(EXAMPLE_COLUMNS))
 

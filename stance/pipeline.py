@@ -66,6 +66,9 @@ class RunResult:
         summary: The run summary written to ``run.json``.
         rejected: Inputs that could not be read, with the reason.
         paths: Report files by name (empty when no report was written).
+        examples: How the plain model reads the codebook's examples, one row per example
+            (:data:`stance.examples.CHECK_COLUMNS`; ``agrees`` is False where it reads an
+            example otherwise than the analyst labelled it).
     """
 
     claims: pd.DataFrame
@@ -75,6 +78,7 @@ class RunResult:
     summary: dict[str, Any]
     rejected: list[Rejected] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)
+    examples: pd.DataFrame | None = None
 
 
 def run_config(
@@ -95,19 +99,28 @@ class _Models:
         self.model_dir = model_dir
         self.codebook = codebook
         self.adapt = adapt
+        self._plain = None
         self._model = None
         self._embedder = None
 
     @property
-    def model(self) -> Any:
-        if self._model is None:
+    def plain(self) -> Any:
+        """The stance model as packaged, never adapted to the codebook's examples."""
+        if self._plain is None:
             from stance.model import StanceModel
 
-            model = StanceModel.load(self.model_dir)
+            self._plain = StanceModel.load(self.model_dir)
+        return self._plain
+
+    @property
+    def model(self) -> Any:
+        """The model that scores claims (adapted to the examples when ``adapt``)."""
+        if self._model is None:
             examples = self.codebook.examples_frame() if self.adapt else None
             if self.adapt and not examples.empty:
-                model = model.adapt(examples, method="vote")
-            self._model = model
+                self._model = self.plain.adapt(examples, method="vote")
+            else:
+                self._model = self.plain
         return self._model
 
     @property
@@ -120,7 +133,7 @@ class _Models:
 
     @property
     def used(self) -> bool:
-        return self._model is not None or self._embedder is not None
+        return self._plain is not None or self._embedder is not None
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -265,6 +278,22 @@ def _score_missing(
         bar.close()
 
 
+def _example_readings(
+    db: Store, shifts: Sequence[Shift], *, models: _Models, book: Codebook, model_id: str
+) -> tuple[pd.DataFrame, dict[tuple[str, str], Any]]:
+    """The plain model's check of the codebook's examples, and the example each shift's
+    then-and-now quote reads most like (both kept in the store; :mod:`stance.examples`)."""
+    from stance.examples import check_cached, matches_cached
+
+    def plain() -> Any:
+        return models.plain
+
+    checked = check_cached(book, store=db, model_id=model_id, load_model=plain)
+    quotes = [(s.topic, e.quote) for s in shifts for e in (*s.evidence_before, *s.evidence_after)]
+    matches = matches_cached(quotes, book, store=db, model_id=model_id, load_model=plain)
+    return checked, matches
+
+
 def run(
     *,
     documents: Sequence[str | Path] = (),
@@ -367,6 +396,9 @@ def run(
         from stance.report.render import shift_key, shifts_frame
 
         new_keys = {shift_key(s) for s in new}
+        checked, matches = _example_readings(
+            db, shifts, models=models, book=book, model_id=model_id
+        )
         unregistered = unregistered_speakers(claims, registry)
         summary = {
             "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -401,6 +433,10 @@ def run(
             "min_confidence": min_confidence,
             "topic_threshold": topic_threshold,
             "unregistered_speakers": unregistered,
+            "example_check": {
+                "examples": len(checked),
+                "read_as_labelled": int(checked["agrees"].astype(bool).sum()),
+            },
             "seconds": round(time.perf_counter() - started, 2),
         }
         db.finish_run(run_id, summary)
@@ -425,6 +461,7 @@ def run(
         shift_records=shifts,
         summary=summary,
         rejected=rejected,
+        examples=checked,
     )
     if out is not None:
         from stance.report.render import ReportData, write_report
@@ -443,6 +480,8 @@ def run(
                 new_shifts=new_keys,
                 unregistered=unregistered,
                 rejected=rejected,
+                examples=checked,
+                matches=matches,
             ),
             out / dt.date.today().isoformat() if dated_reports else out,
         )

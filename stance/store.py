@@ -67,15 +67,25 @@ CREATE TABLE shifts (
 CREATE INDEX shifts_key ON shifts (actor, topic, change, before_stance, after_stance);
 """
 
+#: v2: model readings that are not claim scores (the codebook examples' check, the example a
+#: quote reads most like; :mod:`stance.examples`), keyed by model, kind and a content hash.
+_V2 = """
+CREATE TABLE model_cache (
+    model_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, record TEXT NOT NULL,
+    PRIMARY KEY (model_id, kind, key)) WITHOUT ROWID;
+"""
+
 #: Ordered schema migrations: ``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``.
 #: Each is SQL (statements separated by ``;``) or a function of the open connection. Never edit
 #: a released step; append a new one.
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1]
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _SCORE_COLS = [f.name for f in dataclasses.fields(StanceScore)]
 _SHIFT_KEY = ("actor", "topic", "change", "before_stance", "after_stance")
 _BATCH = 5000
+#: Keys per ``IN (...)`` query (below SQLite's oldest limit of 999 bound parameters).
+_KEYS_PER_QUERY = 500
 
 
 def _now() -> str:
@@ -387,6 +397,35 @@ class Store:
         sql = self._scores_sql(", ".join(f"s.{c}" for c in _SCORE_COLS), topic_hashes, where)
         rows = self._conn.execute(sql, (json.dumps(topic_hashes), model_id))
         return [StanceScore(**dict(zip(_SCORE_COLS, r, strict=True))) for r in rows]
+
+    # -- other model readings ----------------------------------------------------------------
+
+    def cached(self, *, model_id: str, kind: str, keys: Iterable[str]) -> dict[str, Any]:
+        """Stored readings of this kind under this model, by key (missing keys are absent).
+
+        A reading is any JSON value (``None`` too) that a model gave for a content hash: see
+        :mod:`stance.examples` for the kinds the pipeline stores.
+        """
+        keys = list(dict.fromkeys(keys))
+        out: dict[str, Any] = {}
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start : start + _KEYS_PER_QUERY]
+            sql = (
+                "SELECT key, record FROM model_cache WHERE model_id = ? AND kind = ? "
+                f"AND key IN ({', '.join('?' * len(chunk))})"
+            )
+            for key, record in self._conn.execute(sql, (model_id, kind, *chunk)):
+                out[key] = json.loads(record)
+        return out
+
+    def put_cached(self, *, model_id: str, kind: str, readings: dict[str, Any]) -> None:
+        """Store readings of one kind under a model (replacing any with the same key)."""
+        rows = [
+            (model_id, kind, key, json.dumps(value, ensure_ascii=False, default=_json_default))
+            for key, value in readings.items()
+        ]
+        with self._tx() as conn:
+            conn.executemany("INSERT OR REPLACE INTO model_cache VALUES (?, ?, ?, ?)", rows)
 
     # -- runs and shifts ---------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ def test_help_lists_commands_without_heavy_imports():
         "compare",
         "export",
         "evaluate-attribution",
+        "check-codebook",
     ):
         assert command in out
     assert "HEAVY []" in out
@@ -89,3 +90,33 @@ def test_compare_without_store_says_what_to_do(tmp_path, capsys, monkeypatch, fi
     assert code == 2 and "run `stance run --config" in err
     code, _, err = _run([*args[:-1], "nobody"], capsys, monkeypatch)
     assert code == 2 and "no administration 'nobody'" in err
+
+
+def test_check_codebook_lists_misread_examples_and_writes_every_reading(
+    tmp_path, capsys, monkeypatch
+):
+    book = tmp_path / "codebook.yaml"
+    book.write_text(
+        "name: t\nversion: '1'\ntopics:\n"
+        "  - id: nato\n    label: NATO\n    proposition: Ukraine should become a member of NATO\n"
+        "    favor_examples: [Ukraine's place is in the alliance.]\n"
+        "    against_examples: [Bringing Ukraine into NATO is not realistic.,"
+        " Ukraine will join NATO and we will welcome it.]\n"
+    )
+    code, out, _ = _run(
+        ["check-codebook", "--codebook", str(book), "-o", str(tmp_path / "r.csv")],
+        capsys,
+        monkeypatch,
+    )
+    assert code in (0, None)
+    assert "nato: 2 of 3 read as labelled" in out
+    assert "  against read as favor: Ukraine will join NATO and we will welcome it." in out
+    assert "the model reads 2 of 3 examples as labelled" in out
+    assert (tmp_path / "r.csv").read_text().count("\n") == 4  # header and three examples
+
+
+def test_check_codebook_without_examples_says_what_to_add(capsys, monkeypatch, fixtures):
+    book = fixtures / "synthetic" / "codebook.yaml"
+    code, _, err = _run(["check-codebook", "--codebook", str(book)], capsys, monkeypatch)
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("error: ") and "codebook.yaml" in err and "favor_examples" in err

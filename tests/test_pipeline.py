@@ -190,3 +190,21 @@ def test_committed_example_report_matches_a_fresh_run(seed, fixtures):
     kept_claims = pd.read_csv(committed / "claims.csv", keep_default_na=False)
     cols = ["claim_id", "actor", "topic", "stance"]
     assert fresh_claims[cols].equals(kept_claims[cols])
+
+
+def test_report_checks_the_codebook_examples_and_shows_the_nearest_one(seed):
+    from stance.codebook import Codebook
+
+    checked = pd.read_csv(seed / "examples.csv", keep_default_na=False)
+    book = Codebook.load()  # the packaged codebook the seed run uses
+    assert len(checked) == len(book.examples_frame())
+    assert set(checked["topic"]) == {t.id for t in book.topics if t.examples()}
+    summary = json.loads((seed / "run.json").read_text())["example_check"]
+    agree = int(checked["agrees"].astype(str).eq("True").sum())
+    assert summary == {"examples": len(checked), "read_as_labelled": agree}
+    md = (seed / "report.md").read_text()
+    assert "## How the model reads the codebook's examples" in md
+    nato = md.split("### US executive · Ukraine's NATO membership: reversal")[1].split("\n### ")[0]
+    # Hegseth's "unrealistic" reads most like one of the analyst's against examples
+    row = next(line for line in nato.splitlines() if "NATO membership was unrealistic" in line)
+    assert "(against, similarity" in row and "other side" not in row

@@ -130,3 +130,45 @@ def test_heatmap_shows_values():
     texts = sorted(t.get_text() for t in ax.texts)
     assert texts == ["+0.50", "+1.00", "-0.25"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "B"]
+
+
+def test_report_shows_nearest_examples_and_the_example_check(case, tmp_path):
+    from stance.examples import CHECK_COLUMNS, ExampleMatch
+
+    timeline, shifts = case
+    reversal = next(s for s in shifts if s.change == "reversal")  # favor -> against
+    then, now = reversal.evidence_before[0], reversal.evidence_after[0]
+    matches = {
+        (reversal.topic, then.quote): ExampleMatch(
+            reversal.topic, "We back the tax.", "favor", 0.91
+        ),
+        (reversal.topic, now.quote): ExampleMatch(reversal.topic, "Keep the tax.", "favor", 0.62),
+    }
+    checked = pd.DataFrame(
+        [
+            ["norland-carbon-tax", "favor", "favor", True, 0.9, 0.05, 0.05, "We back the tax."],
+            ["norland-carbon-tax", "against", "favor", False, 0.6, 0.3, 0.1, EVIL],
+            ["norland-carbon-tax", "favor", "favor", True, 0.8, 0.1, 0.1, "Keep the tax."],
+        ],
+        columns=CHECK_COLUMNS,
+    )
+    data = dataclasses.replace(_data(timeline, shifts), examples=checked, matches=matches)
+    paths = write_report(data, tmp_path)
+    md = paths["markdown"].read_text()
+    section = md.split("### Norland executive · Carbon tax: reversal")[1].split("\n### ")[0]
+    assert "reads most like (analyst example)" in section
+    assert "“We back the tax.” (favor, similarity 0.91) |" in section  # then: favor, as read
+    # now: the position is "against" but the quote's nearest example is a favor one
+    assert "“Keep the tax.” (favor, similarity 0.62) **⚠ other side** |" in section
+    assert "the model reads 2 of 3 of this topic's examples as labelled" in section
+    check = md.split("## How the model reads the codebook's examples")[1].split("## Figures")[0]
+    assert "| Carbon tax | 3 | 2 | against → favor: “Fine \\<script\\>" in check
+    assert pd.read_csv(paths["examples"])["agrees"].tolist() == [True, False, True]
+    html = paths["html"].read_text()
+    assert "reads most like (analyst example)" in html and "⚠ other side" in html
+    assert "<script>" not in html
+    # without readings the report has neither column nor section
+    plain = write_report(_data(timeline, shifts), tmp_path / "plain")
+    text = plain["markdown"].read_text()
+    assert "reads most like" not in text and "codebook's examples" not in text
+    assert "examples" not in plain

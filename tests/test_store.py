@@ -362,3 +362,31 @@ def test_many_claims_are_read_back(store):
     subset = store.claims([f"doc{d:03d}" for d in range(0, n_docs, 2)])
     assert len(subset) == n_docs // 2 * per_doc
     assert [c.start_char for c in subset[:3]] == [0, 10, 20]
+
+
+def test_a_v1_store_gains_the_model_cache_and_keeps_its_scores(tmp_path, monkeypatch):
+    path = tmp_path / "v1.sqlite"
+    with monkeypatch.context() as m:  # a store written by the stance that had schema v1
+        m.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
+        m.setattr(store_module, "SCHEMA_VERSION", 1)
+        with Store.open(path) as s:
+            s.put_document(make_doc())
+            s.put_claims("d1", [make_claim()], extractor_version="x1")
+            assert s.schema_version == 1
+    with Store.open(path) as s:
+        assert s.schema_version == SCHEMA_VERSION >= 2
+        assert s.has_claims("d1", extractor_version="x1")
+        s.put_cached(model_id="m", kind="k", readings={"a": {"p": 0.5}})
+        assert s.cached(model_id="m", kind="k", keys=["a"]) == {"a": {"p": 0.5}}
+
+
+def test_cached_readings_by_model_kind_and_key(store):
+    readings = {f"key{i}": {"i": i} for i in range(1200)}  # more keys than one query takes
+    readings["none"] = None  # "no match" is a reading too
+    store.put_cached(model_id="m", kind="match", readings=readings)
+    got = store.cached(model_id="m", kind="match", keys=[*readings, "missing", "key3"])
+    assert got == readings
+    assert store.cached(model_id="other", kind="match", keys=readings) == {}
+    assert store.cached(model_id="m", kind="read", keys=readings) == {}
+    store.put_cached(model_id="m", kind="match", readings={"key3": {"i": -3}})
+    assert store.cached(model_id="m", kind="match", keys=["key3"]) == {"key3": {"i": -3}}

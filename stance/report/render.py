@@ -20,7 +20,8 @@ from stance.diff import describe_duration
 if TYPE_CHECKING:
     import pandas as pd
 
-    from stance.records import Rejected, Shift
+    from stance.examples import ExampleMatch
+    from stance.records import Evidence, Rejected, Shift
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -64,6 +65,10 @@ class ReportData:
     new_shifts: set[tuple[str, str, str]] = field(default_factory=set)
     unregistered: list[dict[str, Any]] = field(default_factory=list)
     rejected: Sequence[Rejected] = ()
+    #: the plain model's reading of the codebook's examples (stance.examples.CHECK_COLUMNS)
+    examples: pd.DataFrame | None = None
+    #: (topic, quote) -> the analyst example the quote reads most like
+    matches: dict[tuple[str, str], ExampleMatch] = field(default_factory=dict)
 
 
 def shift_key(s: Shift) -> tuple[str, str, str]:
@@ -101,6 +106,25 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+SIDES = ("favor", "against")
+
+
+def evidence_view(e: Evidence, match: ExampleMatch | None, stance: str) -> dict[str, Any]:
+    """A quote for the report, with the analyst example it reads most like (if any).
+
+    ``other_side`` is True when that example is labelled the other side (favor vs against)
+    from the position the quote is evidence of: the quote to read twice.
+    """
+    return {
+        **{f.name: getattr(e, f.name) for f in dataclasses.fields(e)},
+        "match": match,
+        "other_side": match is not None
+        and stance in SIDES
+        and match.label in SIDES
+        and match.label != stance,
+    }
+
+
 def _png(fig: Any) -> bytes:
     import io
 
@@ -118,7 +142,8 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
 
     Returns:
         Paths by name: ``markdown``, ``html``, ``shifts``, ``claims``, ``timeline``, ``run``,
-        ``heatmap`` and one ``figure:<topic>`` per topic with claims.
+        ``heatmap``, one ``figure:<topic>`` per topic with claims, and ``examples`` (the
+        example check) when ``data.examples`` is given.
     """
     import jinja2
 
@@ -145,11 +170,24 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
         paths[f"figure:{topic}"] = figures / name
         topic_figures.append({"file": name, "label": label, "png": base64.b64encode(png).decode()})
 
+    from stance.examples import check_summary
+
+    checks = {
+        c["topic"]: {**c, "label": data.topic_labels.get(c["topic"], c["topic"])}
+        for c in check_summary(data.examples)
+    }
     shift_views = []
     for s in data.shifts:
         view = dataclasses.asdict(s)
-        view["evidence_before"] = s.evidence_before
-        view["evidence_after"] = s.evidence_after
+        for side, stance in (("before", s.before_stance), ("after", s.after_stance)):
+            view[f"evidence_{side}"] = [
+                evidence_view(e, data.matches.get((s.topic, e.quote)), stance)
+                for e in getattr(s, f"evidence_{side}")
+            ]
+        view["has_matches"] = any(
+            e["match"] for e in (*view["evidence_before"], *view["evidence_after"])
+        )
+        view["check"] = checks.get(s.topic)
         view["held_for"] = describe_duration(s.held_days)
         view["is_new"] = shift_key(s) in data.new_shifts
         shift_views.append(view)
@@ -167,6 +205,8 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
         "unassigned": unassigned,
         "unregistered": data.unregistered,
         "rejected": list(data.rejected),
+        "example_check": list(checks.values()),
+        "any_matches": any(v["has_matches"] for v in shift_views),
     }
     loader = jinja2.FileSystemLoader(TEMPLATES)
     md_env = jinja2.Environment(loader=loader, autoescape=False, keep_trailing_newline=True)
@@ -184,6 +224,9 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
     shifts_frame(data.shifts, data.new_shifts).to_csv(paths["shifts"], index=False)
     paths["claims"] = out / "claims.csv"
     data.claims.to_csv(paths["claims"], index=False)
+    if data.examples is not None:
+        paths["examples"] = out / "examples.csv"
+        data.examples.to_csv(paths["examples"], index=False)
     paths["timeline"] = out / "timeline.csv"
     data.timeline.to_csv(paths["timeline"], index=False)
     paths["run"] = out / "run.json"
