@@ -324,11 +324,20 @@ def classify(
             "pairs with their target."
         ),
     ] = None,
+    off_topic_guard: Annotated[
+        bool,
+        typer.Option(
+            help="Read a text the base encoder finds unrelated to its target as neutral; turn "
+            "off for elliptic statements that name no policy."
+        ),
+    ] = True,
 ) -> None:
     """Score (text, target) pairs: adds label, p_favor, p_against, p_neutral, rejected."""
     from stance.model.classify import classify_csv
 
-    frame = classify_csv(input, output, model_dir=model, examples=examples)
+    frame = classify_csv(
+        input, output, model_dir=model, examples=examples, off_topic_guard=off_topic_guard
+    )
     if examples is not None:
         typer.echo(f"{examples}: examples vote on {frame.attrs['voting_targets']} target(s)")
     rejected = frame.index[frame["rejected"] != ""]

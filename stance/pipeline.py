@@ -105,11 +105,14 @@ class _Models:
 
     @property
     def plain(self) -> Any:
-        """The stance model as packaged, never adapted to the codebook's examples."""
+        """The stance model, never adapted to the codebook's examples and without its off-topic
+        guard: in a run the topic linker decides what a claim is about, with the claim's context
+        and the topic's keywords, which the guard does not see (an elliptic "it's unlikely or
+        impractical" about NATO membership would read neutral)."""
         if self._plain is None:
             from stance.model import StanceModel
 
-            self._plain = StanceModel.load(self.model_dir)
+            self._plain = StanceModel.load(self.model_dir).unguarded()
         return self._plain
 
     @property
@@ -406,7 +409,11 @@ def run(
             "config": str(config_path) if config_path else None,
             "store": str(db_path),
             "run_id": run_id,
-            "model": {**identity, "topic_examples": "vote" if adapt_to_examples else "unused"},
+            "model": {
+                **identity,
+                "topic_examples": "vote" if adapt_to_examples else "unused",
+                "off_topic_guard": "unused (the topic linker decides)",
+            },
             "model_loaded": models.used,
             "codebook": book.identity(),
             "actors": registry.identity(),

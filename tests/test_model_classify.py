@@ -126,3 +126,24 @@ def test_bad_examples_are_refused_in_one_line_naming_the_row(tmp_path):
     with pytest.raises(InputError, match="example row 1: empty text"):
         classify_csv(source, tmp_path / "out.csv", examples=shots)
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_off_topic_text_reads_neutral_unless_the_guard_is_off(tmp_path):
+    source = tmp_path / "pairs.csv"
+    pd.DataFrame(
+        {
+            "text": ["The weather was nice.", "Hegseth had said “it’s unlikely or impractical"],
+            "target": ["We should legalize cannabis", "Ukraine should become a member of NATO"],
+        }
+    ).to_csv(source, index=False)
+    guarded, plain = tmp_path / "guarded.csv", tmp_path / "plain.csv"
+    runner = CliRunner()
+    result = runner.invoke(app, ["classify", "-i", str(source), "-o", str(guarded)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app, ["classify", "-i", str(source), "-o", str(plain), "--no-off-topic-guard"]
+    )
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(guarded)["label"].tolist() == ["neutral", "neutral"]
+    # without the guard: the weather takes a side, and so does the elliptic NATO statement
+    assert pd.read_csv(plain)["label"].tolist() == ["favor", "against"]

@@ -98,6 +98,10 @@ def test_single_artifact_identity_is_unchanged(members):
     digest = hashlib.sha256()
     for name in ("lora.safetensors", "head.json"):
         digest.update(hashlib.sha256((folder / name).read_bytes()).digest())
+    # a new artifact carries the default off-topic guard, which is part of its identity
+    guard = json.loads((folder / "meta.json").read_text())["off_topic_guard"]
+    assert guard == {"below": 0.05, "p_neutral": 0.95}
+    digest.update(json.dumps(guard, sort_keys=True).encode())
     assert artifact_sha256(folder) == digest.hexdigest()
 
 

@@ -208,3 +208,20 @@ def test_report_checks_the_codebook_examples_and_shows_the_nearest_one(seed):
     # Hegseth's "unrealistic" reads most like one of the analyst's against examples
     row = next(line for line in nato.splitlines() if "NATO membership was unrealistic" in line)
     assert "(against, similarity" in row and "other side" not in row
+
+
+def test_runs_score_without_the_off_topic_guard(seed):
+    # the topic linker linked this reported claim to NATO membership through its context; the
+    # guard, which sees the text alone (no policy named), would make it neutral (p 0.95)
+    from stance.model import StanceModel
+
+    text = "Hegseth had said “it’s unlikely or impractical"
+    nato = "Ukraine should become a member of NATO"
+    model = StanceModel.load()
+    assert model.predict([text], [nato])[0] == "neutral"
+    assert model.unguarded().predict([text], [nato])[0] == "against"
+    claims = pd.read_csv(seed / "claims.csv", keep_default_na=False)
+    rows = claims[(claims["text"] == text) & (claims["topic"] == "ukraine-nato-membership")]
+    assert rows["stance"].tolist() == ["against"]
+    identity = json.loads((seed / "run.json").read_text())["model"]
+    assert identity["off_topic_guard"].startswith("unused")

@@ -36,19 +36,31 @@ def encoder_files(meta: dict[str, Any]) -> tuple[str, ...]:
 
 
 def artifact_sha256(path: Path) -> str:
-    """sha256 over the artifact's weight and head files (identity for run reports)."""
+    """sha256 over the artifact's weight and head files and its off-topic guard setting, if
+    any (identity for run reports; stores key scores by it)."""
     meta_file = path / "meta.json"
     meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
     digest = hashlib.sha256()
     for name in (*encoder_files(meta), "head.json"):
         digest.update(hashlib.sha256((path / name).read_bytes()).digest())
+    if meta.get("off_topic_guard"):  # it changes the scores (stance.model.guard)
+        digest.update(json.dumps(meta["off_topic_guard"], sort_keys=True).encode())
     return digest.hexdigest()
 
 
+#: The off-topic guard every new artifact gets unless its meta says otherwise
+#: (:mod:`stance.model.guard`; chosen in session 20, docs/stance-model.md round 9).
+DEFAULT_GUARD = {"below": 0.05, "p_neutral": 0.95}
+
+
 def write_meta(path: Path, meta: dict[str, Any]) -> None:
-    """Write ``meta.json`` with the current format version."""
+    """Write ``meta.json`` with the current format version.
+
+    A meta without ``off_topic_guard`` gets :data:`DEFAULT_GUARD`; ``"off_topic_guard": null``
+    keeps an artifact unguarded.
+    """
     path.mkdir(parents=True, exist_ok=True)
-    meta = {"format_version": FORMAT_VERSION, **meta}
+    meta = {"format_version": FORMAT_VERSION, "off_topic_guard": dict(DEFAULT_GUARD), **meta}
     (path / "meta.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
 
 

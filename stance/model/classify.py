@@ -78,6 +78,7 @@ def classify_csv(
     *,
     model_dir: Path | str | None = None,
     examples: Path | str | None = None,
+    off_topic_guard: bool = True,
 ) -> pd.DataFrame:
     """Read ``input`` (columns ``text``, ``target``), add stance columns, write ``output``.
 
@@ -93,6 +94,10 @@ def classify_csv(
         examples: CSV of analyst examples (``text,target,label``); pairs whose target has
             favor and against examples get their side voted on by them
             (:meth:`StanceModel.adapt`, method ``vote``).
+        off_topic_guard: Keep the model's off-topic guard (a text the base encoder finds
+            unrelated to its target reads neutral; :mod:`stance.model.guard`). Turn it off for
+            elliptic statements that name no policy ("it's unlikely or impractical"), or give
+            them their context.
 
     Raises:
         InputError: a file cannot be read or lacks a required column, or an example is bad.
@@ -110,6 +115,8 @@ def classify_csv(
     ]
     scored = [i for i, reason in enumerate(reasons) if not reason]
     model = StanceModel.load(model_dir)
+    if not off_topic_guard:
+        model = model.unguarded()
     if shots is not None and len(shots):
         model = model.adapt(shots, method="vote")
     proba = model.predict_proba(

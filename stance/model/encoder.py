@@ -112,16 +112,18 @@ class PairTokenizer:
     def __call__(
         self,
         targets: Sequence[str],
-        texts: Sequence[str],
+        texts: Sequence[str] | None = None,
         *,
         truncation: str = "longest_first",
         max_length: int = DEFAULT_MAX_LENGTH,
     ) -> dict[str, list[list[int]]]:
-        """``input_ids`` and ``token_type_ids`` of each (target, text) pair, unpadded."""
+        """``input_ids`` and ``token_type_ids`` of each (target, text) pair, unpadded (of each
+        single text of ``targets`` when ``texts`` is None)."""
         if self._truncation != (truncation, max_length):
             self._tokenizer.enable_truncation(max_length, strategy=truncation)
             self._truncation = (truncation, max_length)
-        encodings = self._tokenizer.encode_batch(list(zip(targets, texts, strict=True)))
+        inputs = list(targets) if texts is None else list(zip(targets, texts, strict=True))
+        encodings = self._tokenizer.encode_batch(inputs)
         return {
             "input_ids": [e.ids for e in encodings],
             "token_type_ids": [e.type_ids for e in encodings],
@@ -212,19 +214,49 @@ def encode_pairs(
     tokenised in one call, sorted by token count and batched with padding to each batch's
     longest pair (little padding), then put back in input order.
     """
-    import numpy as np
-
     targets, texts = [str(t) for t in targets], [str(t) for t in texts]
     if len(targets) != len(texts):
         raise ValueError(f"{len(targets)} targets for {len(texts)} texts; pass one per text")
+    ids, types = (
+        tokenize_pairs(tokenizer, targets, texts, max_length=max_length) if texts else ([], [])
+    )
+    return _encode_tokens(
+        tokenizer, model, ids, types, batch_size=batch_size, device=device, progress=progress
+    )
+
+
+def encode_texts(
+    tokenizer: Any, model: Any, texts: Sequence[str], *, batch_size: int = 64, max_length: int = 256
+) -> np.ndarray:
+    """Mean-pooled embeddings of single texts (``[CLS] text [SEP]``), as the base encoder's
+    sentence-transformers pipeline computes them before normalising; ``model`` as in
+    :func:`encode_pairs`."""
+    texts = [str(t) for t in texts]
+    enc = tokenizer(texts, truncation="longest_first", max_length=max_length) if texts else None
+    ids, types = (enc["input_ids"], enc["token_type_ids"]) if enc else ([], [])
+    return _encode_tokens(tokenizer, model, ids, types, batch_size=batch_size)
+
+
+def _encode_tokens(
+    tokenizer: Any,
+    model: Any,
+    ids: Sequence[Sequence[int]],
+    types: Sequence[Sequence[int]],
+    *,
+    batch_size: int,
+    device: str = "cpu",
+    progress: bool = False,
+) -> np.ndarray:
+    """Embed tokenised rows sorted by length, batched with little padding, in input order."""
+    import numpy as np
+
     models = list(model) if isinstance(model, list | tuple) else [model]
     onnx = hasattr(models[0], "embed_batch")
     widths = [m.hidden_size if onnx else m.config.hidden_size for m in models]
     cols = np.cumsum([0, *widths])
-    out = np.zeros((len(texts), int(cols[-1])), dtype=np.float32)
-    if not texts:
+    out = np.zeros((len(ids), int(cols[-1])), dtype=np.float32)
+    if not len(ids):
         return out
-    ids, types = tokenize_pairs(tokenizer, targets, texts, max_length=max_length)
     order = np.argsort([-len(row) for row in ids], kind="stable")
     batches = range(0, len(order), batch_size)
     if progress:

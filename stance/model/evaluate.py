@@ -106,7 +106,10 @@ def evaluate(
     if limit is not None:
         test = sample_rows(test, limit, seed=seed)
     emb = model.embedder.transform(test, progress=True)
-    datasets = score_datasets(test, model.head.predict_proba(emb))
+    proba = model.proba_from_embeddings(
+        emb, test["target"].astype(str).tolist(), texts=test["text"].astype(str).tolist()
+    )
+    datasets = score_datasets(test, proba)
     contrast_scores = score_contrast(model, Path(contrast)) if Path(contrast).is_file() else None
     news_paths = [path for path in NEWS_FILES if path.is_file()]
     news_scores = [score_news(model, path) for path in news_paths]

@@ -183,11 +183,44 @@ class StanceModel:
                 a, f = self.classes_.index("against"), self.classes_.index("favor")
                 other[:, [a, f]] = other[:, [f, a]]
                 proba[rows] = (proba[rows] + other) / 2.0
-        return self._voted(proba, emb, targets)
+        return self._guarded(self._voted(proba, emb, targets), texts, targets)
 
-    def proba_from_embeddings(self, emb: np.ndarray, targets: Sequence[str]) -> np.ndarray:
-        """:meth:`predict_proba` of pairs already embedded (:meth:`embed`), one target each."""
-        return self._voted(self.head.predict_proba(emb), emb, [str(t) for t in targets])
+    def proba_from_embeddings(
+        self, emb: np.ndarray, targets: Sequence[str], *, texts: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """:meth:`predict_proba` of pairs already embedded (:meth:`embed`), one target each.
+
+        The off-topic guard needs the texts: without ``texts`` it is not applied.
+        """
+        targets = [str(t) for t in targets]
+        proba = self._voted(self.head.predict_proba(emb), emb, targets)
+        return proba if texts is None else self._guarded(proba, list(texts), targets)
+
+    @property
+    def off_topic_guard(self) -> dict[str, float] | None:
+        """The artifact's off-topic guard setting (``below``, ``p_neutral``), if it has one."""
+        from stance.model.guard import GUARD_KEY
+
+        return self.meta.get(GUARD_KEY)
+
+    def unguarded(self) -> StanceModel:
+        """A copy without the off-topic guard (the tuned encoders' reading alone)."""
+        from stance.model.guard import GUARD_KEY
+
+        meta = {**self.meta, GUARD_KEY: None}
+        return StanceModel(
+            embedder=self.embedder, head=self.head, meta=meta, path=self.path, votes=self.votes
+        )
+
+    def _guarded(self, proba: np.ndarray, texts: list[str], targets: list[str]) -> np.ndarray:
+        """Raise p(neutral) of pairs the base encoder finds off topic (:mod:`stance.model.guard`)."""
+        setting = self.off_topic_guard
+        if not setting or len(proba) == 0:
+            return proba
+        from stance.model.guard import guard, topic_similarity
+
+        similarity = topic_similarity(texts, targets, batch_size=self.embedder.batch_size)
+        return guard(proba, similarity, setting, self.classes_)
 
     def _voted(self, proba: np.ndarray, emb: np.ndarray, targets: list[str]) -> np.ndarray:
         """Mix each pair's favor : against share with the vote of its target's examples."""

@@ -1,0 +1,70 @@
+"""The off-topic guard: a text the plain base encoder finds unrelated to its target reads neutral.
+
+The stance-tuned encoders read every pair as if the text were about the target, so a statement
+about another policy often gets a side ("The weather was nice." toward "We should legalize
+cannabis": favor 0.98). The plain base encoder (all-MiniLM-L6-v2, the topic linker's) tells
+such pairs apart by itself: the cosine of the text alone and the target alone. An artifact whose
+``meta.json`` has ``off_topic_guard`` (``{"below": ..., "p_neutral": ...}``) raises p(neutral)
+to at least ``p_neutral`` for pairs whose cosine is below ``below``; favor : against keep their
+ratio (:meth:`stance.model.StanceModel.predict_proba`). docs/stance-model.md, session 20.
+
+The base encoder runs in ONNX (exported once to the same cache as the tuned encoders; no
+torch at scoring time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: ``meta.json`` key of the guard's setting.
+GUARD_KEY = "off_topic_guard"
+#: Token limit of each text and target (the base encoder's sentence-transformers setting).
+MAX_LENGTH = 256
+
+
+def topic_similarity(
+    texts: Sequence[str], targets: Sequence[str], *, batch_size: int = 64
+) -> np.ndarray:
+    """Cosine of each text and its target in the plain base encoder (each embedded alone)."""
+    import numpy as np
+
+    from stance.model.encoder import _tuned_encoder, base_model_path, encode_texts
+
+    texts, targets = [str(t) for t in texts], [str(t) for t in targets]
+    if len(texts) != len(targets):
+        raise ValueError(f"{len(texts)} texts but {len(targets)} targets; pass one per text")
+    if not texts:
+        return np.zeros(0)
+    tokenizer, encoder = _tuned_encoder(str(base_model_path()), None, "cpu", "onnx")
+    unique = list(dict.fromkeys([*texts, *targets]))
+    emb = encode_texts(tokenizer, encoder, unique, batch_size=batch_size, max_length=MAX_LENGTH)
+    emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+    row = {text: i for i, text in enumerate(unique)}
+    a = emb[[row[t] for t in texts]]
+    b = emb[[row[t] for t in targets]]
+    return (a * b).sum(axis=1).astype(float)
+
+
+def guard(
+    proba: np.ndarray,
+    similarity: np.ndarray,
+    setting: dict[str, Any],
+    classes: Sequence[str],
+) -> np.ndarray:
+    """``proba`` with p(neutral) raised to ``setting["p_neutral"]`` where ``similarity`` is
+    below ``setting["below"]`` (favor : against keep their ratio); other rows unchanged."""
+    import numpy as np
+
+    from stance.model.head import with_neutral
+
+    out = np.array(proba, dtype=float, copy=True)
+    rows = np.asarray(similarity) < float(setting["below"])
+    if rows.any():
+        neutral = list(classes).index("neutral")
+        floor = np.maximum(out[rows, neutral], float(setting["p_neutral"]))
+        out[rows] = with_neutral(out[rows], floor, classes)
+    return out

@@ -1,0 +1,90 @@
+"""The off-topic guard: the base encoder's text-target similarity keeps unrelated pairs neutral."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from stance.model import StanceModel
+from stance.model.artifact import artifact_sha256, default_artifact_dir
+from stance.model.encoder import SentenceEmbedder
+from stance.model.guard import GUARD_KEY, guard, topic_similarity
+
+CLASSES = ["against", "favor", "neutral"]
+TEXTS = [
+    "The weather was nice.",
+    "Ukraine will never join NATO.",
+    "Legal cannabis would take the trade out of criminal hands.",
+    "Our bakery sells fresh bread every morning.",
+    "The striker scored twice in the second half.",
+]
+TARGETS = [
+    "We should legalize cannabis",
+    "Ukraine should become a member of NATO",
+    "We should legalize cannabis",
+    "Ukraine should become a member of NATO",
+    "The carbon tax should be abolished",
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return StanceModel.load()
+
+
+def test_similarity_is_the_topic_linkers_cosine():
+    # the guard runs the base encoder in ONNX; the topic linker runs it in sentence-transformers
+    embedder = SentenceEmbedder()
+    expected = (embedder.embed(TEXTS) * embedder.embed(TARGETS)).sum(axis=1)
+    np.testing.assert_allclose(topic_similarity(TEXTS, TARGETS), expected, atol=1e-4)
+    with pytest.raises(ValueError, match="one per text"):
+        topic_similarity(TEXTS, TARGETS[:1])
+
+
+def test_guard_raises_neutral_below_the_line_and_keeps_the_side_ratio():
+    proba = np.array([[0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.01, 0.01, 0.98], [0.0, 0.0, 0.0]])
+    out = guard(
+        proba, np.array([0.01, 0.5, 0.0, 0.02]), {"below": 0.05, "p_neutral": 0.95}, CLASSES
+    )
+    np.testing.assert_allclose(out[0], [0.05 * 2 / 9, 0.05 * 7 / 9, 0.95])
+    np.testing.assert_array_equal(out[1], proba[1])  # on topic: untouched
+    np.testing.assert_allclose(out[2], proba[2])  # already more neutral than the floor
+    np.testing.assert_allclose(out[3], [0.025, 0.025, 0.95])
+    np.testing.assert_allclose(out[:3].sum(axis=1), 1.0)
+
+
+def test_packaged_model_reads_an_unrelated_sentence_as_neutral(model):
+    assert model.off_topic_guard == {"below": 0.05, "p_neutral": 0.95}
+    assert model.unguarded().off_topic_guard is None and model.off_topic_guard is not None
+    guarded = model.predict_proba(TEXTS, TARGETS)
+    plain = model.unguarded().predict_proba(TEXTS, TARGETS)
+    below = topic_similarity(TEXTS, TARGETS) < 0.05
+    assert below.tolist() == [True, False, False, True, False]
+    labels = np.asarray(model.classes_)[guarded.argmax(axis=1)]
+    assert labels[0] == "neutral" and labels[3] == "neutral"
+    assert guarded[0, 2] >= 0.95 and plain[0, 2] < 0.5  # without the guard: a side
+    # above the line the guard does nothing: on-topic pairs, and an unrelated sentence that
+    # the base encoder finds a little related (similarity 0.07) alike
+    np.testing.assert_array_equal(guarded[~below], plain[~below])
+    assert labels[1] == "against"
+    emb = model.embed(TEXTS, TARGETS)
+    np.testing.assert_allclose(model.proba_from_embeddings(emb, TARGETS, texts=TEXTS), guarded)
+    np.testing.assert_allclose(model.proba_from_embeddings(emb, TARGETS), plain)
+
+
+def test_the_guard_setting_is_part_of_the_artifact_identity(tmp_path):
+    folder = tmp_path / "artifact"
+    shutil.copytree(default_artifact_dir(), folder)
+    meta = json.loads((folder / "meta.json").read_text())
+    packaged = artifact_sha256(folder)
+    meta[GUARD_KEY] = {"below": 0.1, "p_neutral": 0.95}
+    (folder / "meta.json").write_text(json.dumps(meta))
+    assert artifact_sha256(folder) != packaged
+    del meta[GUARD_KEY]
+    (folder / "meta.json").write_text(json.dumps(meta))
+    unguarded = artifact_sha256(folder)
+    assert unguarded != packaged  # stores re-score when the guard comes or goes
+    assert StanceModel.load(folder).off_topic_guard is None
