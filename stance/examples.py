@@ -113,7 +113,8 @@ def check_examples(codebook: Codebook, model: Any) -> pd.DataFrame:
     Args:
         codebook: The codebook with the analyst's examples.
         model: A stance model (:class:`stance.model.StanceModel`); use the plain model, not
-            one adapted to these examples, or the examples vote on themselves.
+            one adapted to these examples (or the examples vote on themselves), and without
+            its off-topic guard, as ``stance run`` scores (``model.unguarded()``).
 
     Returns:
         One row per example, :data:`CHECK_COLUMNS`.
@@ -128,7 +129,8 @@ def check_examples(codebook: Codebook, model: Any) -> pd.DataFrame:
 def check_codebook(
     codebook: str | Path | None = None, *, model_dir: str | Path | None = None
 ) -> tuple[Codebook, pd.DataFrame]:
-    """Load a codebook and the stance model, and :func:`check_examples` (``stance check-codebook``).
+    """Load a codebook and the stance model, and :func:`check_examples` (``stance check-codebook``)
+    with the model as ``stance run`` scores: no example vote, no off-topic guard.
 
     Args:
         codebook: Codebook YAML (default: the packaged one).
@@ -147,7 +149,7 @@ def check_codebook(
             f"{book.path}: no topic has examples to check; add favor_examples and "
             "against_examples to the topics (docs/codebook.md)"
         )
-    return book, check_examples(book, StanceModel.load(model_dir))
+    return book, check_examples(book, StanceModel.load(model_dir).unguarded())
 
 
 def check_summary(checked: pd.DataFrame | None) -> list[dict[str, Any]]:
