@@ -10,6 +10,7 @@ topic's other favor/against rows. Printed per set and ``k``: how often the neare
 label is the gold label, how often the model's side (favor vs against) is, and the model's
 accuracy where the two agree and where they disagree (with the share of rows that disagree):
 a quote whose nearest example is on the other side from the model is the one to read twice.
+Under each row the same by the nearest example's similarity.
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ import time
 
 import numpy as np
 
+#: Similarity bands of the nearest example, printed under each set.
+BANDS = ((-1.0, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01))
+
 
 def main() -> None:
+    from stance.examples import CLOSE
     from stance.model import StanceModel
     from stance.model.data import load_pairs
     from stance.model.evaluate import FEW_SHOT_DATASETS, FEW_SHOT_K
@@ -52,7 +57,7 @@ def main() -> None:
     for name in FEW_SHOT_DATASETS:
         part = rows[rows["dataset"] == name]
         for k in FEW_SHOT_K:
-            near, mine, gold, topics = [], [], [], 0
+            near, mine, gold, sim, topics = [], [], [], [], 0
             for _, topic in part.groupby("target"):
                 by = {c: topic.index[topic["label"] == c].to_numpy() for c in ("favor", "against")}
                 if len(topic) < k + 8 or min(len(v) for v in by.values()) < k // 2 + 2:
@@ -63,17 +68,36 @@ def main() -> None:
                         [rng.choice(v, size=k // 2, replace=False) for v in by.values()]
                     )
                     rest = np.setdiff1d(topic.index.to_numpy(), shots)
-                    nearest = shots[(side[rest] @ side[shots].T).argmax(axis=1)]
+                    sims = side[rest] @ side[shots].T
+                    nearest = shots[sims.argmax(axis=1)]
+                    sim.extend(sims.max(axis=1))
                     near.extend(gold_all[nearest])
                     mine.extend(model_side[rest])
                     gold.extend(gold_all[rest])
-            near, mine, gold = map(np.asarray, (near, mine, gold))
+            near, mine, gold, sim = map(np.asarray, (near, mine, gold, sim))
             agree = near == mine
             print(
                 f"{name}/k={k}  {topics}  {len(gold)}  {np.mean(near == gold):.3f}  "
                 f"{np.mean(mine == gold):.3f}  {np.mean((mine == gold)[agree]):.3f}  "
                 f"{np.mean((mine == gold)[~agree]):.3f} ({np.mean(~agree):.2f})"
             )
+            close = sim >= CLOSE
+            print(
+                f"    close examples (similarity >= {CLOSE}): {close.mean():.2f} of rows; model "
+                f"right {np.mean((mine == gold)[close & agree]):.3f} where they agree, "
+                f"{np.mean((mine == gold)[close & ~agree]):.3f} where not "
+                f"({np.mean(close & ~agree):.2f} of rows)"
+            )
+            for low, high in BANDS:
+                band = (sim >= low) & (sim < high)
+                if (band & ~agree).sum() == 0:
+                    continue
+                print(
+                    f"    similarity {low:.1f}-{min(high, 1.0):.1f}: {band.sum()} rows, "
+                    f"model right {np.mean((mine == gold)[band & agree]):.3f} where they agree, "
+                    f"{np.mean((mine == gold)[band & ~agree]):.3f} where not "
+                    f"({(band & ~agree).sum()} rows)"
+                )
 
 
 if __name__ == "__main__":

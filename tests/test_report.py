@@ -142,8 +142,11 @@ def test_report_shows_nearest_examples_and_the_example_check(case, tmp_path):
         (reversal.topic, then.quote): ExampleMatch(
             reversal.topic, "We back the tax.", "favor", 0.91
         ),
-        (reversal.topic, now.quote): ExampleMatch(reversal.topic, "Keep the tax.", "favor", 0.62),
+        (reversal.topic, now.quote): ExampleMatch(reversal.topic, "Keep the tax.", "favor", 0.78),
     }
+    # a far example (below stance.examples.CLOSE) on the other side marks nothing
+    far = reversal.evidence_after[1].quote
+    matches[(reversal.topic, far)] = ExampleMatch(reversal.topic, "Keep it.", "favor", 0.55)
     checked = pd.DataFrame(
         [
             ["norland-carbon-tax", "favor", "favor", True, 0.9, 0.05, 0.05, "We back the tax."],
@@ -159,7 +162,8 @@ def test_report_shows_nearest_examples_and_the_example_check(case, tmp_path):
     assert "reads most like (analyst example)" in section
     assert "“We back the tax.” (favor, similarity 0.91) |" in section  # then: favor, as read
     # now: the position is "against" but the quote's nearest example is a favor one
-    assert "“Keep the tax.” (favor, similarity 0.62) **⚠ other side** |" in section
+    assert "“Keep the tax.” (favor, similarity 0.78) **⚠ other side** |" in section
+    assert "“Keep it.” (favor, similarity 0.55, not close) |" in section
     assert "the model reads 2 of 3 of this topic's examples as labelled" in section
     check = md.split("## How the model reads the codebook's examples")[1].split("## Figures")[0]
     assert "| Carbon tax | 3 | 2 | against → favor: “Fine \\<script\\>" in check

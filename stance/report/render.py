@@ -112,16 +112,18 @@ SIDES = ("favor", "against")
 def evidence_view(e: Evidence, match: ExampleMatch | None, stance: str) -> dict[str, Any]:
     """A quote for the report, with the analyst example it reads most like (if any).
 
-    ``other_side`` is True when that example is labelled the other side (favor vs against)
-    from the position the quote is evidence of: the quote to read twice.
+    ``close`` is True when that example is at least :data:`stance.examples.CLOSE` similar;
+    ``other_side`` when it is close and labelled the other side (favor vs against) from the
+    position the quote is evidence of: the quote to read twice.
     """
+    from stance.examples import CLOSE
+
+    close = match is not None and match.similarity >= CLOSE
     return {
         **{f.name: getattr(e, f.name) for f in dataclasses.fields(e)},
         "match": match,
-        "other_side": match is not None
-        and stance in SIDES
-        and match.label in SIDES
-        and match.label != stance,
+        "close": close,
+        "other_side": close and stance in SIDES and match.label in SIDES and match.label != stance,
     }
 
 
