@@ -125,3 +125,12 @@ def test_plots_are_displayed_and_files_written(executed):
     assert "norland-carbon-tax" in set(claims["topic"])
     assert (work / "network.graphml").stat().st_size > 0
     assert (work / "report" / "report.html").exists()
+
+
+def test_checks_the_model_on_examples_and_finds_the_nearest_one(executed):
+    nb, _ = executed
+    out = _text(_tagged(nb, "examples"))
+    m = re.search(r"read as labelled: (\d+) of (\d+)", out)
+    assert m and int(m[2]) == 3 and 0 <= int(m[1]) <= 3, out
+    # the reversal's "now" quote (the tax "will be abolished") reads like an against example
+    assert re.search(r"reads most like the against example “[^”]+” \(similarity 0\.\d\d\)", out)
