@@ -11,7 +11,8 @@ far they are from fp32 torch (embedding cosine, label agreement); every run repo
 average, since the machine is shared.
 
 Last figures (session 20, the packaged split with its off-topic guard, distinct texts of mean 25
-tokens per pair): onnx 210-213 pairs/s at 805 MB (without the guard 284-287 at 652-664 MB).
+tokens per pair): onnx 205-217 pairs/s at 684-717 MB (no onnxruntime memory arena; with it 210-213
+at 805 MB, and without the guard 284-287 at 652-664 MB).
 Earlier (one encoder, 1,024 pairs of mean 22 tokens; docs/stance-model.md has the before/after
 table): quiet machine (load average 0.6-2.0, mostly
 this benchmark) onnx 198-216 pairs/s at 407-412 MB, torch 173-231 at 642-675 MB, int8 314-347

@@ -26,6 +26,19 @@ def test_sentence_embedder_gives_unit_vectors_that_rank_topics():
     assert SentenceEmbedder().embed([]).shape == (0, 384)
 
 
+def test_onnx_sentence_embeddings_are_sentence_transformers_ones():
+    texts = [
+        "tariffs on imported steel",
+        "The weather was nice.",
+        "word " * 400,  # beyond the 256-token limit: truncated the same way
+        "",
+    ]
+    onnx = SentenceEmbedder(backend="onnx").embed(texts)
+    reference = SentenceEmbedder(backend="torch").embed(texts)
+    assert onnx.dtype == np.float32 and onnx.shape == reference.shape == (4, 384)
+    np.testing.assert_allclose(onnx, reference, atol=1e-5)
+
+
 def test_pair_embedder_and_head_make_a_pipeline():
     target = "The city should ban cars from the centre"
     frame = pd.DataFrame(

@@ -8,8 +8,8 @@ such pairs apart by itself: the cosine of the text alone and the target alone. A
 to at least ``p_neutral`` for pairs whose cosine is below ``below``; favor : against keep their
 ratio (:meth:`stance.model.StanceModel.predict_proba`). docs/stance-model.md, session 20.
 
-The base encoder runs in ONNX (exported once to the same cache as the tuned encoders; no
-torch at scoring time).
+The base encoder runs in ONNX (:class:`stance.model.encoder.SentenceEmbedder`, exported once
+to the same cache as the tuned encoders; no torch at scoring time).
 """
 
 from __future__ import annotations
@@ -22,27 +22,24 @@ if TYPE_CHECKING:
 
 #: ``meta.json`` key of the guard's setting.
 GUARD_KEY = "off_topic_guard"
-#: Token limit of each text and target (the base encoder's sentence-transformers setting).
-MAX_LENGTH = 256
 
 
 def topic_similarity(
     texts: Sequence[str], targets: Sequence[str], *, batch_size: int = 64
 ) -> np.ndarray:
-    """Cosine of each text and its target in the plain base encoder (each embedded alone)."""
+    """Cosine of each text and its target in the plain base encoder (each embedded alone, as
+    the topic linker embeds them: :class:`stance.model.encoder.SentenceEmbedder`)."""
     import numpy as np
 
-    from stance.model.encoder import _tuned_encoder, base_model_path, encode_texts
+    from stance.model.encoder import SentenceEmbedder
 
     texts, targets = [str(t) for t in texts], [str(t) for t in targets]
     if len(texts) != len(targets):
         raise ValueError(f"{len(texts)} texts but {len(targets)} targets; pass one per text")
     if not texts:
         return np.zeros(0)
-    tokenizer, encoder = _tuned_encoder(str(base_model_path()), None, "cpu", "onnx")
     unique = list(dict.fromkeys([*texts, *targets]))
-    emb = encode_texts(tokenizer, encoder, unique, batch_size=batch_size, max_length=MAX_LENGTH)
-    emb /= np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+    emb = SentenceEmbedder(batch_size=batch_size, backend="onnx").embed(unique)
     row = {text: i for i, text in enumerate(unique)}
     a = emb[[row[t] for t in texts]]
     b = emb[[row[t] for t in targets]]
