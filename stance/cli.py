@@ -97,10 +97,12 @@ def run(
         if not s["model_loaded"]
         else f"{s['pairs_scored']} claim-topic pairs scored"
     )
+    marked = s["example_check"]["quotes_marked_other_side"]
     typer.echo(
         f"{s['documents_new']} new, {s['documents_skipped']} unchanged, "
         f"{s['documents_rejected']} rejected documents; {work}; "
-        f"{s['shifts']} shifts ({s['shifts_new']} new since the last run)",
+        f"{s['shifts']} shifts ({s['shifts_new']} new since the last run)"
+        + (f"; {marked} evidence quote(s) marked ⚠ other side: read them twice" if marked else ""),
         err=True,
     )
     typer.echo(json.dumps(s, indent=2, default=str))

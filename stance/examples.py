@@ -63,6 +63,19 @@ class ExampleMatch:
     similarity: float
 
 
+def marks_other_side(match: ExampleMatch | None, stance: str) -> bool:
+    """Whether a quote evidencing ``stance`` reads most like a close example (at least
+    :data:`CLOSE`) labelled the other side (favor vs against): the quote to read twice."""
+    sides = ("favor", "against")
+    return (
+        match is not None
+        and match.similarity >= CLOSE
+        and stance in sides
+        and match.label in sides
+        and match.label != stance
+    )
+
+
 def _sha(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 

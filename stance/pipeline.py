@@ -297,6 +297,19 @@ def _example_readings(
     return checked, matches
 
 
+def quotes_marked_other_side(shifts: Sequence[Shift], matches: dict[tuple[str, str], Any]) -> int:
+    """How many then-and-now quotes the report marks "⚠ other side"
+    (:func:`stance.examples.marks_other_side`)."""
+    from stance.examples import marks_other_side
+
+    return sum(
+        marks_other_side(matches.get((s.topic, e.quote)), stance)
+        for s in shifts
+        for side, stance in (("before", s.before_stance), ("after", s.after_stance))
+        for e in getattr(s, f"evidence_{side}")
+    )
+
+
 def run(
     *,
     documents: Sequence[str | Path] = (),
@@ -443,6 +456,7 @@ def run(
             "example_check": {
                 "examples": len(checked),
                 "read_as_labelled": int(checked["agrees"].astype(bool).sum()),
+                "quotes_marked_other_side": quotes_marked_other_side(shifts, matches),
             },
             "seconds": round(time.perf_counter() - started, 2),
         }

@@ -109,3 +109,16 @@ def test_readings_are_kept_in_the_store_and_redone_when_an_example_changes(model
         # another model has its own readings
         check_cached(book, store=db, model_id="other", load_model=load)
         assert len(loads) == 5
+
+
+def test_a_quote_is_marked_only_for_a_close_example_on_the_other_side():
+    from stance.examples import CLOSE, ExampleMatch, marks_other_side
+
+    near_against = ExampleMatch("nato", "Not realistic.", "against", CLOSE)
+    assert marks_other_side(near_against, "favor")
+    assert not marks_other_side(near_against, "against")  # same side
+    assert not marks_other_side(near_against, "neutral")  # a neutral position has no other side
+    far = dataclasses.replace(near_against, similarity=CLOSE - 0.01)
+    assert not marks_other_side(far, "favor")
+    assert not marks_other_side(dataclasses.replace(near_against, label="neutral"), "favor")
+    assert not marks_other_side(None, "favor")

@@ -201,13 +201,15 @@ def test_report_checks_the_codebook_examples_and_shows_the_nearest_one(seed):
     assert set(checked["topic"]) == {t.id for t in book.topics if t.examples()}
     summary = json.loads((seed / "run.json").read_text())["example_check"]
     agree = int(checked["agrees"].astype(str).eq("True").sum())
-    assert summary == {"examples": len(checked), "read_as_labelled": agree}
+    assert (summary["examples"], summary["read_as_labelled"]) == (len(checked), agree)
     md = (seed / "report.md").read_text()
     assert "## How the model reads the codebook's examples" in md
     nato = md.split("### US executive · Ukraine's NATO membership: reversal")[1].split("\n### ")[0]
     # Hegseth's "unrealistic" reads most like one of the analyst's against examples
     row = next(line for line in nato.splitlines() if "NATO membership was unrealistic" in line)
     assert "(against, similarity" in row and "other side" not in row
+    marked = [line for line in md.splitlines() if line.startswith("| “") and "⚠ other side" in line]
+    assert summary["quotes_marked_other_side"] == len(marked) > 0
 
 
 def test_runs_score_without_the_off_topic_guard(seed):

@@ -106,9 +106,6 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-SIDES = ("favor", "against")
-
-
 def evidence_view(e: Evidence, match: ExampleMatch | None, stance: str) -> dict[str, Any]:
     """A quote for the report, with the analyst example it reads most like (if any).
 
@@ -116,14 +113,13 @@ def evidence_view(e: Evidence, match: ExampleMatch | None, stance: str) -> dict[
     ``other_side`` when it is close and labelled the other side (favor vs against) from the
     position the quote is evidence of: the quote to read twice.
     """
-    from stance.examples import CLOSE
+    from stance.examples import CLOSE, marks_other_side
 
-    close = match is not None and match.similarity >= CLOSE
     return {
         **{f.name: getattr(e, f.name) for f in dataclasses.fields(e)},
         "match": match,
-        "close": close,
-        "other_side": close and stance in SIDES and match.label in SIDES and match.label != stance,
+        "close": match is not None and match.similarity >= CLOSE,
+        "other_side": marks_other_side(match, stance),
     }
 
 
