@@ -227,3 +227,25 @@ def test_runs_score_without_the_off_topic_guard(seed):
     assert rows["stance"].tolist() == ["against"]
     identity = json.loads((seed / "run.json").read_text())["model"]
     assert identity["off_topic_guard"].startswith("unused")
+
+
+def test_examples_vote_in_a_run_but_are_checked_without_their_vote(fixtures):
+    args = {
+        "documents": [fixtures / "seed" / "articles"],
+        "baseline": ["stance:baselines/us-russia-ukraine-2021-2024.yaml"],
+    }
+    plain = stance.run(**args)
+    voted = stance.run(**args, adapt_to_examples=True)
+    assert (plain.summary["model"]["topic_examples"], voted.summary["model"]["topic_examples"]) == (
+        "unused",
+        "vote",
+    )
+    # the check reads the examples with the plain model: the vote would grade itself
+    assert voted.examples.equals(plain.examples)
+    key = ["actor", "topic", "change"]
+    assert sorted(map(tuple, voted.shifts[key].to_numpy())) == sorted(
+        map(tuple, plain.shifts[key].to_numpy())
+    )
+    # the vote moves scores: the Biden administration's "full participant" line reads otherwise
+    merged = plain.claims.merge(voted.claims, on=["claim_id", "topic"], suffixes=("", "_voted"))
+    assert (merged["p_favor"] != merged["p_favor_voted"]).any()
