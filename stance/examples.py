@@ -9,9 +9,10 @@ Two questions an analyst asks before signing a report:
 * **What does this quote read like?** :func:`nearest_examples` finds, for a quote and a topic,
   the topic's example nearest to it in the embedding the model reads the side from
   (:func:`stance.model.head.side_block`), with the cosine similarity. A then-or-now quote
-  whose nearest example is on the other side from the model's reading is the one to check
-  (``python bench/nearest_example.py`` measures how often the model is right when the two
-  agree and when they disagree).
+  whose nearest example is close (:data:`CLOSE`) and on the other side from the position it
+  is evidence of is the one to check (:func:`marks_other_side`; ``python
+  bench/nearest_example.py`` measures how often the model is right when the two agree and
+  when they disagree).
 
 Both take the model as an argument and return plain records or DataFrames; the pipeline
 caches their results in the store (:meth:`stance.store.Store.cached`), keyed by
