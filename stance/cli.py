@@ -334,7 +334,7 @@ def classify(
         ),
     ] = True,
 ) -> None:
-    """Score (text, target) pairs: adds label, p_favor, p_against, p_neutral, rejected."""
+    """Score (text, target) pairs: adds label, p_favor, p_against, p_neutral, off_topic, rejected."""
     from stance.model.classify import classify_csv
 
     frame = classify_csv(
@@ -345,9 +345,11 @@ def classify(
     rejected = frame.index[frame["rejected"] != ""]
     for row in rejected:
         typer.echo(f"{input}: row {row + 1} not scored: {frame.at[row, 'rejected']}", err=True)
+    off_topic = int((frame["off_topic"] == True).sum())  # noqa: E712 - the column mixes "" and bools
     typer.echo(
         f"wrote {len(frame)} rows to {output}: {len(frame) - len(rejected)} scored, "
-        f"{len(rejected)} rejected (see column rejected)"
+        f"{len(rejected)} rejected (see column rejected); {off_topic} read as off topic "
+        "(neutral; column off_topic)"
     )
 
 

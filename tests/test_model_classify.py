@@ -29,8 +29,10 @@ def test_cli_scores_a_csv(tmp_path):
     assert result.exit_code == 0, result.output
     scored = pd.read_csv(out)
     assert list(scored.columns) == [
-        "id", "text", "target", "label", "p_favor", "p_against", "p_neutral", "rejected"
+        "id", "text", "target", "label", "p_favor", "p_against", "p_neutral", "off_topic",
+        "rejected",
     ]  # fmt: skip
+    assert scored["off_topic"].tolist() == [False, False]
     assert list(scored["label"]) == ["favor", "against"]
     total = scored[["p_favor", "p_against", "p_neutral"]].sum(axis=1)
     assert ((total - 1).abs() < 1e-6).all()
@@ -57,6 +59,7 @@ def test_rows_with_empty_text_or_target_are_listed_as_rejected_not_scored(tmp_pa
     assert scored.loc[1, "rejected"].startswith("empty text: fill in the text column")
     assert scored.loc[2, "rejected"].startswith("empty target")
     assert list(scored["p_favor"].iloc[1:]) == ["", ""]
+    assert list(scored["off_topic"]) == ["False", "", ""]
     assert float(scored.loc[0, "p_favor"]) > 0.5
 
 
@@ -138,12 +141,18 @@ def test_off_topic_text_reads_neutral_unless_the_guard_is_off(tmp_path):
     ).to_csv(source, index=False)
     guarded, plain = tmp_path / "guarded.csv", tmp_path / "plain.csv"
     runner = CliRunner()
-    result = runner.invoke(app, ["classify", "-i", str(source), "-o", str(guarded)])
-    assert result.exit_code == 0, result.output
+    first = runner.invoke(app, ["classify", "-i", str(source), "-o", str(guarded)])
+    assert first.exit_code == 0, first.output
+    assert "2 read as off topic" in first.output
     result = runner.invoke(
         app, ["classify", "-i", str(source), "-o", str(plain), "--no-off-topic-guard"]
     )
     assert result.exit_code == 0, result.output
-    assert pd.read_csv(guarded)["label"].tolist() == ["neutral", "neutral"]
+    read = pd.read_csv(guarded)
+    assert read["label"].tolist() == ["neutral", "neutral"]
+    assert read["off_topic"].tolist() == [True, True]  # the guard says where it acted
     # without the guard: the weather takes a side, and so does the elliptic NATO statement
-    assert pd.read_csv(plain)["label"].tolist() == ["favor", "against"]
+    unguarded = pd.read_csv(plain)
+    assert unguarded["label"].tolist() == ["favor", "against"]
+    assert unguarded["off_topic"].tolist() == [False, False]
+    assert "0 read as off topic" in result.output

@@ -71,6 +71,8 @@ def test_packaged_model_reads_an_unrelated_sentence_as_neutral(model):
     # the base encoder finds a little related (similarity 0.07) alike
     np.testing.assert_array_equal(guarded[~below], plain[~below])
     assert labels[1] == "against"
+    assert model.off_topic(TEXTS, TARGETS).tolist() == below.tolist()
+    assert not model.unguarded().off_topic(TEXTS, TARGETS).any()
     emb = model.embed(TEXTS, TARGETS)
     np.testing.assert_allclose(model.proba_from_embeddings(emb, TARGETS, texts=TEXTS), guarded)
     np.testing.assert_allclose(model.proba_from_embeddings(emb, TARGETS), plain)

@@ -83,7 +83,8 @@ def classify_csv(
     """Read ``input`` (columns ``text``, ``target``), add stance columns, write ``output``.
 
     Added columns: ``label`` (against/favor/neutral), ``p_favor``, ``p_against``,
-    ``p_neutral`` and ``rejected``. Other input columns are kept, and so is every row: a row
+    ``p_neutral``, ``off_topic`` (True where the off-topic guard made the pair neutral) and
+    ``rejected``. Other input columns are kept, and so is every row: a row
     whose text or target is empty (or blank) is not scored (empty label and probabilities)
     and ``rejected`` says why and how to fix it; it is empty for scored rows.
 
@@ -119,9 +120,10 @@ def classify_csv(
         model = model.unguarded()
     if shots is not None and len(shots):
         model = model.adapt(shots, method="vote")
-    proba = model.predict_proba(
-        frame["text"].iloc[scored].tolist(), frame["target"].iloc[scored].tolist()
-    )
+    texts, targets = frame["text"].iloc[scored].tolist(), frame["target"].iloc[scored].tolist()
+    proba = model.predict_proba(texts, targets)
+    off_topic = np.full(len(frame), "", dtype=object)
+    off_topic[scored] = model.off_topic(texts, targets)
     column = {name: i for i, name in enumerate(model.classes_)}
     labels = [""] * len(frame)
     for row, best in zip(scored, proba.argmax(axis=1), strict=True):
@@ -131,6 +133,7 @@ def classify_csv(
         values = np.full(len(frame), np.nan)
         values[scored] = proba[:, column[name]]
         frame[f"p_{name}"] = values
+    frame["off_topic"] = off_topic
     frame["rejected"] = reasons
     output.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(output, index=False)

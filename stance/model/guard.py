@@ -14,6 +14,7 @@ to the same cache as the tuned encoders; no torch at scoring time).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -31,13 +32,20 @@ def topic_similarity(
     the topic linker embeds them: :class:`stance.model.encoder.SentenceEmbedder`)."""
     import numpy as np
 
-    from stance.model.encoder import SentenceEmbedder
-
     texts, targets = [str(t) for t in texts], [str(t) for t in targets]
     if len(texts) != len(targets):
         raise ValueError(f"{len(texts)} texts but {len(targets)} targets; pass one per text")
     if not texts:
         return np.zeros(0)
+    return _similarity(tuple(texts), tuple(targets), batch_size).copy()
+
+
+@functools.lru_cache(maxsize=2)
+def _similarity(texts: tuple[str, ...], targets: tuple[str, ...], batch_size: int) -> np.ndarray:
+    """:func:`topic_similarity` of the last pairs asked for (scoring, then asking which pairs
+    the guard acted on, embeds them once)."""
+    from stance.model.encoder import SentenceEmbedder
+
     unique = list(dict.fromkeys([*texts, *targets]))
     emb = SentenceEmbedder(batch_size=batch_size, backend="onnx").embed(unique)
     row = {text: i for i, text in enumerate(unique)}

@@ -203,6 +203,18 @@ class StanceModel:
 
         return self.meta.get(GUARD_KEY)
 
+    def off_topic(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        """Per pair, whether the off-topic guard raises its p(neutral) (False without a guard)."""
+        import numpy as np
+
+        setting = self.off_topic_guard
+        if not setting:
+            return np.zeros(len(list(texts)), dtype=bool)
+        from stance.model.guard import topic_similarity
+
+        similarity = topic_similarity(texts, targets, batch_size=self.embedder.batch_size)
+        return similarity < float(setting["below"])
+
     def unguarded(self) -> StanceModel:
         """A copy without the off-topic guard (the tuned encoders' reading alone)."""
         from stance.model.guard import GUARD_KEY
