@@ -292,7 +292,7 @@ def _example_readings(
         return models.plain
 
     checked = check_cached(book, store=db, model_id=model_id, load_model=plain)
-    quotes = [(s.topic, e.quote) for s in shifts for e in (*s.evidence_before, *s.evidence_after)]
+    quotes = [(s.topic, e.quote) for s in shifts for _, side in s.evidence_sides() for e in side]
     matches = matches_cached(quotes, book, store=db, model_id=model_id, load_model=plain)
     return checked, matches
 
@@ -305,8 +305,8 @@ def quotes_marked_other_side(shifts: Sequence[Shift], matches: dict[tuple[str, s
     return sum(
         marks_other_side(matches.get((s.topic, e.quote)), stance)
         for s in shifts
-        for side, stance in (("before", s.before_stance), ("after", s.after_stance))
-        for e in getattr(s, f"evidence_{side}")
+        for stance, quotes in s.evidence_sides()
+        for e in quotes
     )
 
 

@@ -207,6 +207,13 @@ class Shift:
     n_before: int = 0
     n_after: int = 0
 
+    def evidence_sides(self) -> tuple[tuple[str, tuple[Evidence, ...]], ...]:
+        """(stance, quotes) of the baseline position, then of the current one."""
+        return (
+            (self.before_stance, self.evidence_before),
+            (self.after_stance, self.evidence_after),
+        )
+
 
 R = TypeVar("R")
 

@@ -64,12 +64,12 @@ def guard(
     below ``setting["below"]`` (favor : against keep their ratio); other rows unchanged."""
     import numpy as np
 
-    from stance.model.head import with_neutral
+    from stance.model.head import split_proba
 
     out = np.array(proba, dtype=float, copy=True)
     rows = np.asarray(similarity) < float(setting["below"])
     if rows.any():
         neutral = list(classes).index("neutral")
         floor = np.maximum(out[rows, neutral], float(setting["p_neutral"]))
-        out[rows] = with_neutral(out[rows], floor, classes)
+        out[rows] = split_proba(out[rows], floor, neutral)
     return out

@@ -484,32 +484,10 @@ def mix_side_share(
     Each row keeps p(neutral) and p(favor) + p(against); the share of favor in that sum becomes
     ``(1 - weight) * share + weight * favor_share``. ``classes`` names ``proba``'s columns.
     """
-    side, share = _side_share(proba, classes)
-    share = (1.0 - weight) * share + weight * np.asarray(favor_share, float)
-    return _with_side(proba, side, share, classes)
-
-
-def with_neutral(proba: np.ndarray, p_neutral: np.ndarray, classes: Sequence[str]) -> np.ndarray:
-    """``proba`` with p(neutral) set to ``p_neutral`` (per row) and favor : against sharing
-    the rest in the ratio they had (evenly where both were 0)."""
-    _, share = _side_share(proba, classes)
-    p_neutral = np.asarray(p_neutral, float)
-    out = _with_side(proba, 1.0 - p_neutral, share, classes)
-    out[:, list(classes).index("neutral")] = p_neutral
-    return out
-
-
-def _side_share(proba: np.ndarray, classes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: p(favor) + p(against), and favor's share of that sum (0.5 where it is 0)."""
     favor, against = list(classes).index("favor"), list(classes).index("against")
     side = proba[:, favor] + proba[:, against]
-    return side, np.divide(proba[:, favor], side, out=np.full(len(side), 0.5), where=side > 0)
-
-
-def _with_side(
-    proba: np.ndarray, side: np.ndarray, share: np.ndarray, classes: Sequence[str]
-) -> np.ndarray:
-    favor, against = list(classes).index("favor"), list(classes).index("against")
+    share = np.divide(proba[:, favor], side, out=np.full(len(side), 0.5), where=side > 0)
+    share = (1.0 - weight) * share + weight * np.asarray(favor_share, float)
     out = np.array(proba, dtype=float, copy=True)
     out[:, favor] = side * share
     out[:, against] = side * (1.0 - share)

@@ -210,10 +210,7 @@ class StanceModel:
         setting = self.off_topic_guard
         if not setting:
             return np.zeros(len(list(texts)), dtype=bool)
-        from stance.model.guard import topic_similarity
-
-        similarity = topic_similarity(texts, targets, batch_size=self.embedder.batch_size)
-        return similarity < float(setting["below"])
+        return self._topic_similarity(texts, targets) < float(setting["below"])
 
     def unguarded(self) -> StanceModel:
         """A copy without the off-topic guard (the tuned encoders' reading alone)."""
@@ -229,10 +226,14 @@ class StanceModel:
         setting = self.off_topic_guard
         if not setting or len(proba) == 0:
             return proba
-        from stance.model.guard import guard, topic_similarity
+        from stance.model.guard import guard
 
-        similarity = topic_similarity(texts, targets, batch_size=self.embedder.batch_size)
-        return guard(proba, similarity, setting, self.classes_)
+        return guard(proba, self._topic_similarity(texts, targets), setting, self.classes_)
+
+    def _topic_similarity(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        from stance.model.guard import topic_similarity
+
+        return topic_similarity(texts, targets, batch_size=self.embedder.batch_size)
 
     def _voted(self, proba: np.ndarray, emb: np.ndarray, targets: list[str]) -> np.ndarray:
         """Mix each pair's favor : against share with the vote of its target's examples."""

@@ -177,10 +177,11 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
     shift_views = []
     for s in data.shifts:
         view = dataclasses.asdict(s)
-        for side, stance in (("before", s.before_stance), ("after", s.after_stance)):
-            view[f"evidence_{side}"] = [
-                evidence_view(e, data.matches.get((s.topic, e.quote)), stance)
-                for e in getattr(s, f"evidence_{side}")
+        for key, (stance, quotes) in zip(
+            ("evidence_before", "evidence_after"), s.evidence_sides(), strict=True
+        ):
+            view[key] = [
+                evidence_view(e, data.matches.get((s.topic, e.quote)), stance) for e in quotes
             ]
         view["has_matches"] = any(
             e["match"] for e in (*view["evidence_before"], *view["evidence_after"])
