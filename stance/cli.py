@@ -314,7 +314,15 @@ def evaluate(
 
 @app.command()
 def classify(
-    input: Annotated[Path, typer.Option("--input", "-i", help="CSV with columns text,target.")],
+    input: Annotated[
+        Path,
+        typer.Option(
+            "--input",
+            "-i",
+            help="CSV with columns text,target (optional: context, the sentences around a "
+            "statement, read by the off-topic guard).",
+        ),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write.")],
     model: Annotated[
         Path | None, typer.Option(help="Model artifact folder (default: the packaged one).")
@@ -329,8 +337,8 @@ def classify(
     off_topic_guard: Annotated[
         bool,
         typer.Option(
-            help="Read a text the base encoder finds unrelated to its target as neutral; turn "
-            "off for elliptic statements that name no policy."
+            help="Read a text the base encoder finds unrelated to its target (and to its context, "
+            "where given) as neutral; turn off for elliptic statements that name no policy."
         ),
     ] = True,
 ) -> None:

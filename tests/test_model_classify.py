@@ -156,3 +156,29 @@ def test_off_topic_text_reads_neutral_unless_the_guard_is_off(tmp_path):
     assert unguarded["label"].tolist() == ["favor", "against"]
     assert unguarded["off_topic"].tolist() == [False, False]
     assert "0 read as off topic" in result.output
+
+
+def test_a_context_column_keeps_elliptic_statements_from_the_guard(tmp_path):
+    source, scored = tmp_path / "pairs.csv", tmp_path / "scored.csv"
+    nato = "Ukraine should become a member of NATO"
+    pd.DataFrame(
+        {
+            "text": ["Hegseth had said “it’s unlikely or impractical"] * 2
+            + ["The weather was nice."],
+            "target": [nato, nato, "We should legalize cannabis"],
+            "context": [
+                "“I don’t think it’s practical to have it, personally,” Trump said later "
+                "about NATO membership for Ukraine.",
+                "",
+                "",
+            ],
+        }
+    ).to_csv(source, index=False)
+    result = CliRunner().invoke(app, ["classify", "-i", str(source), "-o", str(scored)])
+    assert result.exit_code == 0, result.output
+    assert "2 read as off topic" in result.output
+    read = pd.read_csv(scored, keep_default_na=False)
+    # with its context the statement keeps the side it reads as alone; without, neutral
+    assert read["label"].tolist() == ["against", "neutral", "neutral"]
+    assert read["off_topic"].tolist() == [False, True, True]
+    assert read["context"].iloc[0].startswith("“I don’t think")  # input columns are kept

@@ -91,3 +91,37 @@ def test_the_guard_setting_is_part_of_the_artifact_identity(tmp_path):
     unguarded = artifact_sha256(folder)
     assert unguarded != packaged  # stores re-score when the guard comes or goes
     assert StanceModel.load(folder).off_topic_guard is None
+
+
+ELLIPTIC = "Hegseth had said “it’s unlikely or impractical. I think probably that’s true.”"
+NATO = "Ukraine should become a member of NATO"
+AROUND = (
+    "“I don’t think it’s practical to have it, personally,” Trump said later about NATO "
+    "membership for Ukraine."
+)
+
+
+def test_a_context_about_the_target_keeps_an_elliptic_statement_on_topic(model):
+    # the seed article's statement names no policy; the sentence before it does
+    texts, targets = [ELLIPTIC, ELLIPTIC, "The weather was nice."], [NATO, NATO, TARGETS[0]]
+    contexts = [AROUND, "", "It was sunny in Leeds on Saturday, and the park was full."]
+    alone = topic_similarity(texts, targets)
+    given = topic_similarity(texts, targets, contexts=contexts)
+    assert alone[0] < 0.05 < given[0]  # the context lifts it above the guard's line
+    assert given[0] == pytest.approx(topic_similarity([AROUND], [NATO])[0], abs=1e-6)
+    assert given[1] == alone[1]  # no context: the text alone
+    assert alone[2] < given[2] < 0.05  # an unrelated context: the higher figure, still off topic
+    assert model.off_topic(texts, targets).tolist() == [True, True, True]
+    assert model.off_topic(texts, targets, contexts=contexts).tolist() == [False, True, True]
+    # the context only stops the guard: the side is read from the statement alone
+    read = model.predict_proba(texts, targets, contexts=contexts)
+    alone_read = model.unguarded().predict_proba([ELLIPTIC], [NATO])[0]
+    np.testing.assert_allclose(read[0], alone_read, atol=1e-6)  # batches differ by float noise
+    assert model.classes_[int(read[0].argmax())] == "against"
+    assert read[1, 2] >= 0.95 and read[2, 2] >= 0.95
+    emb = model.embed(texts, targets)
+    np.testing.assert_allclose(
+        model.proba_from_embeddings(emb, targets, texts=texts, contexts=contexts), read
+    )
+    with pytest.raises(ValueError, match="contexts but 3 texts"):
+        topic_similarity(texts, targets, contexts=contexts[:2])

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 REQUIRED = ("text", "target")
+#: Optional input column: the sentences around a statement, read by the off-topic guard only.
+CONTEXT = "context"
 EXAMPLE_COLUMNS = ("text", "target", "label")
 EXAMPLE_LABELS = ("favor", "against", "neutral")
 
@@ -80,7 +82,8 @@ def classify_csv(
     examples: Path | str | None = None,
     off_topic_guard: bool = True,
 ) -> pd.DataFrame:
-    """Read ``input`` (columns ``text``, ``target``), add stance columns, write ``output``.
+    """Read ``input`` (columns ``text``, ``target``, optional ``context``), add stance columns,
+    write ``output``.
 
     Added columns: ``label`` (against/favor/neutral), ``p_favor``, ``p_against``,
     ``p_neutral``, ``off_topic`` (True where the off-topic guard made the pair neutral) and
@@ -89,7 +92,10 @@ def classify_csv(
     and ``rejected`` says why and how to fix it; it is empty for scored rows.
 
     Args:
-        input: CSV file with at least the columns ``text`` and ``target``.
+        input: CSV file with at least the columns ``text`` and ``target``. An optional column
+            ``context`` (the sentences around the statement; may be empty) is read by the
+            off-topic guard only: a statement whose context is about the target is not made
+            neutral for naming no policy itself. The side is read from ``text`` alone.
         output: CSV file to write.
         model_dir: Artifact folder (None: the packaged model).
         examples: CSV of analyst examples (``text,target,label``); pairs whose target has
@@ -98,7 +104,7 @@ def classify_csv(
         off_topic_guard: Keep the model's off-topic guard (a text the base encoder finds
             unrelated to its target reads neutral; :mod:`stance.model.guard`). Turn it off for
             elliptic statements that name no policy ("it's unlikely or impractical"), or give
-            them their context.
+            them their ``context``.
 
     Raises:
         InputError: a file cannot be read or lacks a required column, or an example is bad.
@@ -121,9 +127,10 @@ def classify_csv(
     if shots is not None and len(shots):
         model = model.adapt(shots, method="vote")
     texts, targets = frame["text"].iloc[scored].tolist(), frame["target"].iloc[scored].tolist()
-    proba = model.predict_proba(texts, targets)
+    contexts = frame[CONTEXT].iloc[scored].astype(str).tolist() if CONTEXT in frame else None
+    proba = model.predict_proba(texts, targets, contexts=contexts)
     off_topic = np.full(len(frame), "", dtype=object)
-    off_topic[scored] = model.off_topic(texts, targets)
+    off_topic[scored] = model.off_topic(texts, targets, contexts=contexts)
     column = {name: i for i, name in enumerate(model.classes_)}
     labels = [""] * len(frame)
     for row, best in zip(scored, proba.argmax(axis=1), strict=True):

@@ -8,6 +8,12 @@ such pairs apart by itself: the cosine of the text alone and the target alone. A
 to at least ``p_neutral`` for pairs whose cosine is below ``below``; favor : against keep their
 ratio (:meth:`stance.model.StanceModel.predict_proba`). docs/stance-model.md, session 20.
 
+A statement that names no policy ("it's unlikely or impractical") is unrelated to its target
+when read alone. Given its context (the sentences around it, as the topic linker reads them),
+the guard takes the higher of the text's and the context's cosine, so an elliptic statement in
+a paragraph about the policy keeps its side (session 21). The tuned encoders still read the
+text alone, as they were trained.
+
 The base encoder runs in ONNX (:class:`stance.model.encoder.SentenceEmbedder`, exported once
 to the same cache as the tuned encoders; no torch at scoring time).
 """
@@ -26,10 +32,18 @@ GUARD_KEY = "off_topic_guard"
 
 
 def topic_similarity(
-    texts: Sequence[str], targets: Sequence[str], *, batch_size: int = 64
+    texts: Sequence[str],
+    targets: Sequence[str],
+    *,
+    contexts: Sequence[str | None] | None = None,
+    batch_size: int = 64,
 ) -> np.ndarray:
     """Cosine of each text and its target in the plain base encoder (each embedded alone, as
-    the topic linker embeds them: :class:`stance.model.encoder.SentenceEmbedder`)."""
+    the topic linker embeds them: :class:`stance.model.encoder.SentenceEmbedder`).
+
+    With ``contexts`` (one per text; empty or None where there is none), a row's figure is the
+    higher of the text's and its context's cosine with the target.
+    """
     import numpy as np
 
     texts, targets = [str(t) for t in texts], [str(t) for t in targets]
@@ -37,13 +51,25 @@ def topic_similarity(
         raise ValueError(f"{len(texts)} texts but {len(targets)} targets; pass one per text")
     if not texts:
         return np.zeros(0)
-    return _similarity(tuple(texts), tuple(targets), batch_size).copy()
+    out = _similarity(tuple(texts), tuple(targets), batch_size).copy()
+    if contexts is None:
+        return out
+    contexts = ["" if c is None else str(c) for c in contexts]
+    if len(contexts) != len(texts):
+        raise ValueError(f"{len(contexts)} contexts but {len(texts)} texts; pass one per text")
+    rows = [i for i, context in enumerate(contexts) if context.strip()]
+    if rows:
+        around = _similarity(
+            tuple(contexts[i] for i in rows), tuple(targets[i] for i in rows), batch_size
+        )
+        out[rows] = np.maximum(out[rows], around)
+    return out
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=4)
 def _similarity(texts: tuple[str, ...], targets: tuple[str, ...], batch_size: int) -> np.ndarray:
     """:func:`topic_similarity` of the last pairs asked for (scoring, then asking which pairs
-    the guard acted on, embeds them once)."""
+    the guard acted on, embeds them once; texts and their contexts are two entries)."""
     from stance.model.encoder import SentenceEmbedder
 
     unique = list(dict.fromkeys([*texts, *targets]))

@@ -153,13 +153,22 @@ class StanceModel:
         return self.embedder.transform(list(zip(targets, texts, strict=True)))
 
     def predict_proba(
-        self, texts: Sequence[str], targets: Sequence[str], *, symmetric: bool = False
+        self,
+        texts: Sequence[str],
+        targets: Sequence[str],
+        *,
+        symmetric: bool = False,
+        contexts: Sequence[str | None] | None = None,
     ) -> np.ndarray:
         """Probabilities of shape (n, 3), columns in :attr:`classes_` order.
 
         Args:
             texts: Statements.
             targets: One proposition per statement.
+            contexts: Optional, one per statement (empty or None where there is none): the
+                sentences around it. Only the off-topic guard reads them: a statement whose
+                context is about the target is not made neutral for naming no policy itself
+                ("it's unlikely or impractical"). The side is read from the statement alone.
             symmetric: Also score each text against the negated proposition ("We should not
                 ...", see :func:`negate_proposition`) and average with favor and against
                 swapped. A text that merely shares words with the target pulls both scores toward
@@ -183,18 +192,24 @@ class StanceModel:
                 a, f = self.classes_.index("against"), self.classes_.index("favor")
                 other[:, [a, f]] = other[:, [f, a]]
                 proba[rows] = (proba[rows] + other) / 2.0
-        return self._guarded(self._voted(proba, emb, targets), texts, targets)
+        return self._guarded(self._voted(proba, emb, targets), texts, targets, contexts)
 
     def proba_from_embeddings(
-        self, emb: np.ndarray, targets: Sequence[str], *, texts: Sequence[str] | None = None
+        self,
+        emb: np.ndarray,
+        targets: Sequence[str],
+        *,
+        texts: Sequence[str] | None = None,
+        contexts: Sequence[str | None] | None = None,
     ) -> np.ndarray:
         """:meth:`predict_proba` of pairs already embedded (:meth:`embed`), one target each.
 
-        The off-topic guard needs the texts: without ``texts`` it is not applied.
+        The off-topic guard needs the texts (and reads ``contexts`` where given): without
+        ``texts`` it is not applied.
         """
         targets = [str(t) for t in targets]
         proba = self._voted(self.head.predict_proba(emb), emb, targets)
-        return proba if texts is None else self._guarded(proba, list(texts), targets)
+        return proba if texts is None else self._guarded(proba, list(texts), targets, contexts)
 
     @property
     def off_topic_guard(self) -> dict[str, float] | None:
@@ -203,14 +218,21 @@ class StanceModel:
 
         return self.meta.get(GUARD_KEY)
 
-    def off_topic(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
-        """Per pair, whether the off-topic guard raises its p(neutral) (False without a guard)."""
+    def off_topic(
+        self,
+        texts: Sequence[str],
+        targets: Sequence[str],
+        *,
+        contexts: Sequence[str | None] | None = None,
+    ) -> np.ndarray:
+        """Per pair, whether the off-topic guard raises its p(neutral) (False without a guard);
+        ``contexts`` as in :meth:`predict_proba`."""
         import numpy as np
 
         setting = self.off_topic_guard
         if not setting:
             return np.zeros(len(list(texts)), dtype=bool)
-        return self._topic_similarity(texts, targets) < float(setting["below"])
+        return self._topic_similarity(texts, targets, contexts) < float(setting["below"])
 
     def unguarded(self) -> StanceModel:
         """A copy without the off-topic guard (the tuned encoders' reading alone)."""
@@ -221,19 +243,33 @@ class StanceModel:
             embedder=self.embedder, head=self.head, meta=meta, path=self.path, votes=self.votes
         )
 
-    def _guarded(self, proba: np.ndarray, texts: list[str], targets: list[str]) -> np.ndarray:
+    def _guarded(
+        self,
+        proba: np.ndarray,
+        texts: list[str],
+        targets: list[str],
+        contexts: Sequence[str | None] | None = None,
+    ) -> np.ndarray:
         """Raise p(neutral) of pairs the base encoder finds off topic (:mod:`stance.model.guard`)."""
         setting = self.off_topic_guard
         if not setting or len(proba) == 0:
             return proba
         from stance.model.guard import guard
 
-        return guard(proba, self._topic_similarity(texts, targets), setting, self.classes_)
+        similarity = self._topic_similarity(texts, targets, contexts)
+        return guard(proba, similarity, setting, self.classes_)
 
-    def _topic_similarity(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+    def _topic_similarity(
+        self,
+        texts: Sequence[str],
+        targets: Sequence[str],
+        contexts: Sequence[str | None] | None = None,
+    ) -> np.ndarray:
         from stance.model.guard import topic_similarity
 
-        return topic_similarity(texts, targets, batch_size=self.embedder.batch_size)
+        return topic_similarity(
+            texts, targets, contexts=contexts, batch_size=self.embedder.batch_size
+        )
 
     def _voted(self, proba: np.ndarray, emb: np.ndarray, targets: list[str]) -> np.ndarray:
         """Mix each pair's favor : against share with the vote of its target's examples."""
