@@ -33,6 +33,12 @@ app = typer.Typer(
 EXIT_NEW_SHIFTS = 1
 EXIT_INTERNAL = 4
 
+#: ``--out`` of the commands that read a run's store (compare, export).
+OUT_HELP = (
+    "Report folder a run wrote with `stance run --out` (its stance.sqlite is read; default: "
+    "the config's out_dir)."
+)
+
 #: Options shared by the commands that fit heads (refit-head, ensemble).
 HeadAugment = Annotated[
     list[str] | None,
@@ -60,8 +66,10 @@ def _setup_logging(path: Path) -> None:
 
     logger = logging.getLogger("stance")
     logger.setLevel(logging.INFO)
+    from stance.errors import output_file
+
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    output_file(path, "--log-file")
     to_file = logging.FileHandler(path, encoding="utf-8")
     to_file.setFormatter(fmt)
     to_stderr = logging.StreamHandler()
@@ -374,8 +382,11 @@ def check_codebook(
     ] = None,
 ) -> None:
     """Score the codebook's examples against their topics: does the model read them as labelled?"""
+    from stance.errors import output_file
     from stance.examples import check_codebook as check
 
+    if output is not None:
+        output = output_file(output, "--output")
     book, checked = check(codebook, model_dir=model)
     for topic in _check_lines(checked):
         typer.echo(topic)
@@ -421,16 +432,21 @@ def compare(
     current: Annotated[str, typer.Option(help="Current administration id, e.g. trump-2.")],
     output: Annotated[Path | None, typer.Option(help="Write the shifts as CSV here.")] = None,
     min_confidence: Annotated[float | None, typer.Option(help="Minimum confidence.")] = None,
+    out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
 ) -> None:
     """Compare two administrations of one government from the store."""
+    from stance.errors import output_file
     from stance.views import compare as compare_store
 
+    if output is not None:
+        output = output_file(output, "--output")
     frame = compare_store(
         config,
         government=government,
         baseline=baseline,
         current=current,
         min_confidence=min_confidence,
+        out_dir=out,
     )
     if output is not None:
         frame.to_csv(output, index=False)
@@ -443,12 +459,15 @@ def export(
     config: Annotated[Path, typer.Option("--config", "-c", help="Run config (its store is read).")],
     format: Annotated[str, typer.Option("--format", "-f", help="dna, csv, parquet or graphml.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
-    table: Annotated[str, typer.Option(help="For csv/parquet: claims or timeline.")] = "claims",
+    table: Annotated[
+        str | None, typer.Option(help="For csv/parquet: claims (default) or timeline.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help=OUT_HELP)] = None,
 ) -> None:
     """Export claims, timelines or the actor-topic network for other tools."""
     from stance.views import export as export_store
 
-    path = export_store(config, format=format, output=output, table=table)
+    path = export_store(config, format=format, output=output, table=table, out_dir=out)
     typer.echo(f"wrote {path}")
 
 

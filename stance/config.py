@@ -105,6 +105,8 @@ def load_config(path: str | Path) -> RunConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file; pass an existing TOML file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: a folder, not a config file; pass a TOML file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax") from None
     known = {f.name for f in fields(RunConfig)} - {"source"}
@@ -124,9 +126,36 @@ def load_config(path: str | Path) -> RunConfig:
                 raise ConfigError(f"{path}: '{key}' must be a path or a list of paths")
             kwargs[key] = tuple(resolve_path(v, base) for v in items)
         elif key in _PATH_KEYS:
+            if value is not None and not isinstance(value, str):
+                raise ConfigError(f"{path}: '{key}' must be a path in quotes, not {value!r}")
             kwargs[key] = None if value in ("", None) else resolve_path(value, base)
         elif key == "governments":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{path}: 'governments' must be a list of registry ids")
             kwargs[key] = tuple(value)
         else:
-            kwargs[key] = value
+            kwargs[key] = _checked_value(path, key, value)
     return RunConfig(**kwargs, source=path)
+
+
+#: Scalar keys: the type each must have and what its value may be (the fix in the message).
+_FLAGS = {"adapt_to_examples", "dated_reports"}
+_SHARES = {"topic_threshold": "a number from 0 to 1", "min_confidence": "a number from 0 to 1"}
+
+
+def _checked_value(path: Path, key: str, value: Any) -> Any:
+    """A scalar config value of the right type, or a :class:`ConfigError` naming the key."""
+    if key in _FLAGS:
+        if not isinstance(value, bool):
+            raise ConfigError(
+                f"{path}: '{key}' must be true or false (TOML booleans, unquoted), not {value!r}"
+            )
+        return value
+    if key in _SHARES:
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+        if not ok:
+            raise ConfigError(f"{path}: '{key}' must be {_SHARES[key]}, not {value!r}")
+        return float(value)
+    return value

@@ -331,10 +331,10 @@ def run(
     """Run the pipeline and (when ``out_dir`` is given) write the report.
 
     Args:
-        documents: Article files or folders.
+        documents: Article files or folders (one path, or a list of them).
         codebook: Topic codebook YAML.
         actors: Actor registry YAML.
-        baseline: Baseline statement files.
+        baseline: Baseline statement files (one path, or a list of them).
         out_dir: Report folder; ``None`` writes no report.
         store: SQLite store; default ``<out_dir>/stance.sqlite`` (in memory without ``out_dir``).
         model: Stance model artifact folder (default: the packaged model).
@@ -359,6 +359,11 @@ def run(
     from stance.store import Store
 
     started = time.perf_counter()
+    # one path (or id) where a list is expected is that one, as in a config, not its characters
+    documents, baseline, governments = (
+        [value] if isinstance(value, str | Path) else list(value)
+        for value in (documents, baseline, governments)
+    )
     here = Path.cwd()  # paths may also be written "stance:NAME" (shipped data), as in a config
     book = Codebook.load(resolve_path(codebook, here))
     registry = ActorRegistry.load(resolve_path(actors, here))

@@ -157,34 +157,59 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
+    def open(cls, path: str | Path, *, create: bool = True) -> Store:
         """Open (or create) a store, applying any missing schema migrations.
 
         Args:
             path: The SQLite file, or ``":memory:"``. Missing parent folders are created.
+            create: Make an empty file (or another program's empty database) a new store;
+                ``False`` (commands that only read the store) refuses it instead.
 
         Raises:
-            ConfigError: The file is not a SQLite database, or was written by a newer stance.
+            ConfigError: The file is not a SQLite database, holds another program's tables,
+                holds no stance data and ``create`` is false, or was written by a newer stance.
         """
         name = str(path)
         if name != ":memory:":
             Path(name).parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(name, timeout=30.0, isolation_level=None)
         try:
+            store = cls(conn, name)
             try:
                 conn.execute("PRAGMA foreign_keys = ON")
+                store._check_ours(create)  # reads only: another program's file stays as it was
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
             except sqlite3.DatabaseError as exc:
                 raise ConfigError(
                     f"store {name} is not a SQLite database ({exc}); set `store` in the config to another file"
                 ) from exc
-            store = cls(conn, name)
             store._migrate()
         except BaseException:
             conn.close()
             raise
         return store
+
+    def _check_ours(self, create: bool) -> None:
+        """Refuse a database that is not a stance store, before anything is written to it."""
+        if self.schema_version != 0:
+            return
+        tables = [
+            row[0]
+            for row in self._conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        if tables:
+            shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+            raise ConfigError(
+                f"store {self.path} is another program's SQLite database (tables: {shown}); "
+                "set `store` in the config to a new file"
+            )
+        if not create:
+            raise ConfigError(
+                f"store {self.path} holds no stance data; run `stance run` with this config first"
+            )
 
     def _migrate(self) -> None:
         version = self.schema_version

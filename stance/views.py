@@ -273,21 +273,33 @@ def timeline_from_store(
 
 
 def from_store(
-    config: str | Path, cfg: Any, registry: ActorRegistry
+    config: str | Path, cfg: Any, registry: ActorRegistry, out_dir: str | Path | None = None
 ) -> tuple[Codebook, list[Claim], list[StanceScore], pd.DataFrame, Names, pd.DataFrame]:
-    """Codebook, claims, scores, timeline, names and documents of a config's existing store."""
+    """Codebook, claims, scores, timeline, names and documents of a config's existing store
+    (``out_dir``: the report folder a run wrote with ``--out``, as for ``stance run``)."""
     from stance.codebook import Codebook
     from stance.errors import ConfigError
     from stance.store import Store
 
-    path = store_path(cfg.store, cfg.out_dir)
+    path = store_path(cfg.store, out_dir or cfg.out_dir)
     if not Path(path).exists():
-        raise ConfigError(f"{path}: no store yet; run `stance run --config {config}` first")
+        raise ConfigError(
+            f"{path}: no store yet; run `stance run --config {config}` first (or pass --out "
+            "with the folder a run wrote its report to)"
+        )
     book = Codebook.load(cfg.codebook)
     topic_hashes = topic_versions(book, cfg.adapt_to_examples)
     model_id = model_identity(cfg.model)["sha256"]
-    with Store.open(path) as db:
+    with Store.open(path, create=False) as db:
         claims = db.claims()
+        done = db.scored_pairs(model_id=model_id, topic_hashes=topic_hashes)
+        stale = sorted({t for c in claims for t in topic_hashes if (c.id, t) not in done})
+        if stale:
+            raise ConfigError(
+                f"{path}: no current scores for topic(s) {', '.join(stale)}: the codebook, the "
+                "model or adapt_to_examples changed since the store's last run; run `stance run "
+                f"--config {config}` to score them, then try again"
+            )
         scores, timeline, names = timeline_from_store(
             db, claims, registry=registry, model_id=model_id, topic_hashes=topic_hashes
         )
@@ -302,6 +314,7 @@ def compare(
     baseline: str,
     current: str,
     min_confidence: float | None = None,
+    out_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Compare two administrations of a government from the store of a run config.
 
@@ -312,12 +325,16 @@ def compare(
         baseline: Registry id of the baseline administration (e.g. ``biden``).
         current: Registry id of the current administration (e.g. ``trump-2``).
         min_confidence: Minimum confidence (default: the config's).
+        out_dir: The report folder whose store to read, where a run was given ``--out``
+            (default: the config's ``out_dir``; a ``store`` in the config wins, as in a run).
 
     Returns:
         The shifts as a DataFrame (:data:`stance.report.render.SHIFT_COLUMNS`).
 
     Raises:
-        ConfigError: Unknown government or administration, or no store yet.
+        ConfigError: Unknown government or administration, the same administration twice, a
+            minimum confidence outside 0-1, or a store that is missing, not a stance store or
+            not scored with the config's codebook and model.
     """
     from stance.errors import ConfigError
     from stance.registry import ActorRegistry
@@ -335,7 +352,11 @@ def compare(
                 f"{cfg.actors}: {government} has no administration {name!r}; "
                 f"known: {', '.join(sorted(admins))}"
             )
-    _, _, _, timeline, _, _ = from_store(config, cfg, registry)
+    if baseline == current:
+        raise ConfigError(f"--baseline and --current are both {baseline!r}; pick two")
+    if min_confidence is not None and not 0 <= min_confidence <= 1:
+        raise ConfigError(f"--min-confidence {min_confidence}: give a number from 0 to 1")
+    _, _, _, timeline, _, _ = from_store(config, cfg, registry, out_dir)
     shifts = compare_governments(
         timeline,
         registry,
@@ -350,7 +371,14 @@ def compare(
 EXPORT_FORMATS = ("dna", "csv", "parquet", "graphml")
 
 
-def export(config: str | Path, *, format: str, output: str | Path, table: str = "claims") -> Path:
+def export(
+    config: str | Path,
+    *,
+    format: str,
+    output: str | Path,
+    table: str | None = None,
+    out_dir: str | Path | None = None,
+) -> Path:
     """Export what the store of a run config holds, for other tools.
 
     Args:
@@ -358,25 +386,37 @@ def export(config: str | Path, *, format: str, output: str | Path, table: str = 
         format: ``dna`` (Discourse Network Analyzer statements), ``csv`` or ``parquet`` (of
             ``table``), or ``graphml`` (actor-topic network for Gephi).
         output: File to write.
-        table: For csv/parquet: ``claims`` (claims.csv columns) or ``timeline``.
+        table: For csv/parquet: ``claims`` (claims.csv columns; the default) or
+            ``timeline``. dna and graphml export claims and refuse another table.
+        out_dir: The report folder whose store to read, as for :func:`compare`.
 
     Returns:
         The written file.
+
+    Raises:
+        ConfigError: Unknown format or table, a table with dna/graphml, or a store that is
+            missing, not a stance store or not scored with the config's codebook and model.
+        InputError: ``output`` is a folder or its folder cannot be made.
     """
     from stance import export as exp
-    from stance.errors import ConfigError
+    from stance.errors import ConfigError, output_file
     from stance.records import to_frame
     from stance.registry import ActorRegistry
 
+    format = format.lower()
     if format not in EXPORT_FORMATS:
         raise ConfigError(
             f"unknown export format {format!r}; use one of {', '.join(EXPORT_FORMATS)}"
         )
+    if table is not None and format in ("dna", "graphml"):
+        raise ConfigError(f"--table is for csv and parquet; {format} always exports claims")
+    table = table or "claims"
     if table not in ("claims", "timeline"):
         raise ConfigError(f"unknown table {table!r}; use claims or timeline")
+    output = output_file(output, "--output")
     cfg = load_config(config)
     registry = ActorRegistry.load(cfg.actors)
-    book, claims, scores, timeline, names, documents = from_store(config, cfg, registry)
+    book, claims, scores, timeline, names, documents = from_store(config, cfg, registry, out_dir)
     labels = {t.id: t.label for t in book.topics}
     scores_df = to_frame(scores, StanceScore)
     if format == "dna":

@@ -120,3 +120,23 @@ def test_check_codebook_without_examples_says_what_to_add(capsys, monkeypatch, f
     code, _, err = _run(["check-codebook", "--codebook", str(book)], capsys, monkeypatch)
     assert code == 2 and err.count("\n") == 1
     assert err.startswith("error: ") and "codebook.yaml" in err and "favor_examples" in err
+
+
+def test_wrong_paths_for_what_a_command_writes_or_loads_exit_2(
+    tmp_path, capsys, monkeypatch, fixtures
+):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("text,target\nWe must legalise it.,Cannabis should be legal\n")
+    out = tmp_path / "out.csv"
+    cases = [
+        (["classify", "-i", str(pairs), "-o", str(out), "--model", str(tmp_path / "nope")],
+         "no such model folder"),
+        (["check-codebook", "-o", str(tmp_path)], "a folder, not a file; pass --output"),
+        (["run", "-c", str(tmp_path)], "a folder, not a config file"),
+        (["run", "-c", str(fixtures / "synthetic" / "stance.toml"), "--out",
+          str(tmp_path / "r"), "--log-file", str(tmp_path)], "pass --log-file with a file name"),
+    ]  # fmt: skip
+    for args, message in cases:
+        code, _, err = _run(args, capsys, monkeypatch)
+        assert code == 2 and message in err and "Traceback" not in err, (args, err)
+    assert not out.exists() and not (tmp_path / "r" / "stance.sqlite").exists()

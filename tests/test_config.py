@@ -44,3 +44,39 @@ def test_bad_config_is_one_clear_line(tmp_path, text, message):
 def test_missing_config(tmp_path):
     with pytest.raises(ConfigError, match="no such config file"):
         load_config(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('dated_reports = "false"', "'dated_reports' must be true or false"),
+        ("adapt_to_examples = 1", "'adapt_to_examples' must be true or false"),
+        ('topic_threshold = "high"', "'topic_threshold' must be a number from 0 to 1"),
+        ("min_confidence = 7", "'min_confidence' must be a number from 0 to 1, not 7"),
+        ("codebook = 5", "'codebook' must be a path in quotes"),
+        ("governments = [1]", "'governments' must be a list of registry ids"),
+    ],
+)
+def test_a_value_of_the_wrong_type_names_its_key(tmp_path, line, message):
+    # a quoted "false" is a non-empty string: it would have turned dated reports on
+    path = tmp_path / "bad.toml"
+    path.write_text(f'documents = ["a"]\n{line}\n')
+    with pytest.raises(ConfigError, match=message) as err:
+        load_config(path)
+    assert str(path) in str(err.value)
+
+
+def test_numbers_flags_and_one_government_are_read_as_written(tmp_path):
+    path = tmp_path / "ok.toml"
+    path.write_text(
+        'documents = ["a"]\ntopic_threshold = 1\nmin_confidence = 0.25\ndated_reports = true\n'
+        'governments = "us-executive"\n'
+    )
+    cfg = load_config(path)
+    assert cfg.topic_threshold == 1.0 and cfg.min_confidence == 0.25 and cfg.dated_reports
+    assert cfg.governments == ("us-executive",)
+
+
+def test_a_folder_as_config(tmp_path):
+    with pytest.raises(ConfigError, match="a folder, not a config file"):
+        load_config(tmp_path)

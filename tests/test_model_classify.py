@@ -182,3 +182,33 @@ def test_a_context_column_keeps_elliptic_statements_from_the_guard(tmp_path):
     assert read["label"].tolist() == ["against", "neutral", "neutral"]
     assert read["off_topic"].tolist() == [False, True, True]
     assert read["context"].iloc[0].startswith("“I don’t think")  # input columns are kept
+
+
+def test_a_trailing_comma_keeps_every_column_and_an_extra_field_is_refused(tmp_path):
+    nato = "Ukraine should become a member of NATO"
+    source, out = tmp_path / "pairs.csv", tmp_path / "out.csv"
+    # spreadsheets often end rows with a comma: the text must stay the text
+    source.write_text(f"text,target\nUkraine will never join NATO.,{nato},\n")
+    scored = classify_csv(source, out)
+    assert scored["text"].tolist() == ["Ukraine will never join NATO."]
+    assert scored["target"].tolist() == [nato] and scored["label"].tolist() == ["against"]
+    # an unquoted comma inside a text would split it: refused, naming the line and the fix
+    source.write_text(f"text,target\nA fine idea.,{nato}\nNo, never.,{nato},extra\n")
+    with pytest.raises(InputError, match=r"pairs.csv: line 3 has 4 fields but the header has 2"):
+        classify_csv(source, out)
+    source.write_text(f"text,target\nNo, never.,{nato}\n")  # one unquoted comma: refused too
+    with pytest.raises(InputError, match="put a text that contains commas in double quotes"):
+        classify_csv(source, out)
+
+
+def test_columns_classify_would_overwrite_and_a_folder_as_output_are_refused(tmp_path):
+    source = tmp_path / "gold.csv"
+    source.write_text("text,target,label\nWe must legalise it.,Cannabis should be legal,favor\n")
+    with pytest.raises(InputError, match=r"gold.csv: has column\(s\) label.*gold_label"):
+        classify_csv(source, tmp_path / "out.csv")
+    source.write_text("text,target\nWe must legalise it.,Cannabis should be legal\n")
+    result = CliRunner().invoke(app, ["classify", "-i", str(source), "-o", str(tmp_path)])
+    assert result.exit_code != 0 and isinstance(result.exception, InputError)
+    assert "a folder, not a file; pass --output with a file name" in str(result.exception)
+    nested = tmp_path / "new" / "folder" / "scored.csv"  # a missing folder is made
+    assert len(classify_csv(source, nested)) == 1 and nested.is_file()

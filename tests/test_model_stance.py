@@ -137,6 +137,34 @@ def test_other_format_version_is_refused(tmp_path):
         StanceModel.load(folder)
 
 
+def test_a_wrong_model_path_is_a_user_error_not_a_mismatch(tmp_path):
+    from stance.errors import InputError
+
+    with pytest.raises(InputError, match="no such model folder") as info:
+        StanceModel.load(tmp_path / "nope")
+    assert info.value.exit_code == 2  # a mismatch (3) is a real artifact that does not fit
+
+
+@pytest.mark.parametrize(
+    ("texts", "targets", "error", "message"),
+    [
+        ("Ukraine will never join NATO.", "Ukraine should join NATO", TypeError, "single string"),
+        ([""], ["Ukraine should join NATO"], ValueError, "text 0 is ''"),
+        (["It is right.", None], ["T", "T"], ValueError, "text 1 is None"),
+        (["It is right."], [float("nan")], ValueError, "target 0 is nan"),
+        (["It is right."], ["T", "U"], ValueError, "1 texts but 2 targets"),
+    ],
+)
+def test_pairs_that_would_get_a_meaningless_reading_are_refused(
+    model, texts, targets, error, message
+):
+    # a bare string would be read character by character; an empty or missing text would
+    # still get a confident side
+    with pytest.raises(error, match=message):
+        model.predict_proba(texts, targets)
+    assert model.predict_proba([], []).shape == (0, 3)
+
+
 def test_adapt_uses_topic_examples_without_changing_the_original(model):
     target = "The city should build a new stadium"
     examples = pd.DataFrame(

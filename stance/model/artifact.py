@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from stance.errors import ModelMismatchError
+from stance.errors import InputError, ModelMismatchError
 
 FORMAT_VERSION = 1
 FILES = ("lora.safetensors", "head.json", "meta.json")
@@ -72,9 +72,15 @@ def read_meta(path: Path, *, base_hash: str | None = None) -> dict[str, Any]:
         base_hash: sha256 of the base weights in use (None: skip the check).
 
     Raises:
+        InputError: ``path`` is not a folder (a wrong path: exit code 2).
         ModelMismatchError: missing files, another format version, or another base encoder.
     """
     meta_file = path / "meta.json"
+    if not path.is_dir():
+        raise InputError(
+            f"{path}: no such model folder; pass --model (or `model` in the config) the folder "
+            "of an artifact written by `stance train`, or leave it out for the packaged model"
+        )
     missing = [name for name in FILES if not (path / name).is_file()]
     if missing:
         raise ModelMismatchError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stance.errors import InputError
+from stance.errors import InputError, output_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 REQUIRED = ("text", "target")
 #: Optional input column: the sentences around a statement, read by the off-topic guard only.
 CONTEXT = "context"
+#: The columns classify adds (an input that has one is refused, so nothing is overwritten).
+ADDED = ("label", "p_favor", "p_against", "p_neutral", "off_topic", "rejected")
 EXAMPLE_COLUMNS = ("text", "target", "label")
 EXAMPLE_LABELS = ("favor", "against", "neutral")
 
@@ -28,20 +30,41 @@ def rejection(text: str, target: str) -> str:
 
 def read_pairs_csv(path: Path | str, columns: tuple[str, ...], *, option: str) -> pd.DataFrame:
     """A UTF-8 CSV with at least ``columns`` (read as text), or an :class:`InputError` naming
-    the file and the fix (``option`` is the command-line option that passed it)."""
+    the file and the fix (``option`` is the command-line option that passed it).
+
+    Every column is read as written (the first is never taken for a row index); a row with
+    more fields than the header is refused unless the extra fields are empty (trailing
+    commas), since its text would otherwise be split or lost.
+    """
+    import warnings
+
     import pandas as pd
 
     path = Path(path)
     header = ",".join(columns)
+    unreadable = f"{path}: not a readable UTF-8 CSV; save it as CSV with a header row {header}"
     try:
-        frame = pd.read_csv(path, dtype=dict.fromkeys(columns, str), keep_default_na=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                path,
+                dtype=dict.fromkeys(columns, str),
+                keep_default_na=False,
+                index_col=False,
+                encoding="utf-8-sig",
+            )
     except FileNotFoundError:
         raise InputError(f"{path}: file not found; pass {option} with an existing CSV") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            f"{path}: not a readable UTF-8 CSV ({type(exc).__name__}); "
-            f"save it as CSV with a header row {header}"
-        ) from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: a folder, not a file; pass {option} with a CSV file") from None
+    except pd.errors.ParserError:
+        raise InputError(_extra_fields(path) or unreadable) from None
+    except (OSError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{unreadable} ({type(exc).__name__})") from None
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        problem = _extra_fields(path)
+        if problem:
+            raise InputError(problem)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise InputError(
@@ -50,6 +73,23 @@ def read_pairs_csv(path: Path | str, columns: tuple[str, ...], *, option: str) -
             f"(found: {', '.join(map(str, frame.columns)) or 'none'})"
         )
     return frame
+
+
+def _extra_fields(path: Path) -> str:
+    """The first line of ``path`` with more non-empty fields than its header, as an error
+    message with the fix; empty when there is none."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        names = next(reader, [])
+        for row in reader:
+            if len(row) > len(names) and any(field.strip() for field in row[len(names) :]):
+                return (
+                    f"{path}: line {reader.line_num} has {len(row)} fields but the header has "
+                    f"{len(names)}; put a text that contains commas in double quotes"
+                )
+    return ""
 
 
 def read_examples(path: Path | str) -> pd.DataFrame:
@@ -107,15 +147,22 @@ def classify_csv(
             them their ``context``.
 
     Raises:
-        InputError: a file cannot be read or lacks a required column, or an example is bad.
+        InputError: a file cannot be read, lacks a required column or already has a column
+            classify adds, ``output`` is a folder, or an example is bad.
         stance.errors.ModelMismatchError: the artifact does not fit the base encoder.
     """
     import numpy as np
 
     from stance.model.stance_model import StanceModel
 
-    input, output = Path(input), Path(output)
+    input, output = Path(input), output_file(output, "--output")
     frame = read_pairs_csv(input, REQUIRED, option="--input")
+    taken = [name for name in ADDED if name in frame.columns]
+    if taken:
+        raise InputError(
+            f"{input}: has column(s) {', '.join(taken)}, which classify adds; rename them "
+            f"(e.g. gold_{taken[0]}) or drop them"
+        )
     shots = read_examples(examples) if examples is not None else None
     reasons = [
         rejection(text, target) for text, target in zip(frame["text"], frame["target"], strict=True)

@@ -45,6 +45,29 @@ _NEGATED = re.compile(
 )
 
 
+def checked_pairs(texts: Sequence[str], targets: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``texts`` and ``targets`` as lists of one non-empty string per pair, or an error that
+    says what is wrong: a bare string (which would be read character by character), lengths
+    that differ, or a missing, non-text or blank entry (which would still get a confident
+    reading)."""
+    if isinstance(texts, str) or isinstance(targets, str):
+        raise TypeError(
+            "texts and targets are sequences with one entry per pair, not a single string; "
+            "wrap one pair in lists: predict_proba([text], [target])"
+        )
+    texts, targets = list(texts), list(targets)
+    if len(texts) != len(targets):
+        raise ValueError(f"{len(texts)} texts but {len(targets)} targets; pass one per text")
+    for kind, values in (("text", texts), ("target", targets)):
+        for i, value in enumerate(values):
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(
+                    f"{kind} {i} is {value!r}; each {kind} must be a non-empty string (leave such "
+                    "pairs out; stance classify keeps them unscored with a reason)"
+                )
+    return texts, targets
+
+
 def negate_proposition(target: str) -> str | None:
     """The contrary of a proposition, by inserting or removing "not" after its first auxiliary.
 
@@ -147,9 +170,7 @@ class StanceModel:
 
     def embed(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         """Tuned pair embeddings, one row per (target, text)."""
-        texts, targets = list(texts), list(targets)
-        if len(texts) != len(targets):
-            raise ValueError(f"{len(texts)} texts but {len(targets)} targets; pass one per text")
+        texts, targets = checked_pairs(texts, targets)
         return self.embedder.transform(list(zip(targets, texts, strict=True)))
 
     def predict_proba(
@@ -177,7 +198,7 @@ class StanceModel:
         """
         import numpy as np
 
-        texts, targets = list(texts), list(targets)
+        texts, targets = checked_pairs(texts, targets)
         emb = self.embed(texts, targets)
         if len(emb) == 0:
             return np.zeros((0, len(self.classes_)))
@@ -229,9 +250,10 @@ class StanceModel:
         ``contexts`` as in :meth:`predict_proba`."""
         import numpy as np
 
+        texts, targets = checked_pairs(texts, targets)
         setting = self.off_topic_guard
         if not setting:
-            return np.zeros(len(list(texts)), dtype=bool)
+            return np.zeros(len(texts), dtype=bool)
         return self._topic_similarity(texts, targets, contexts) < float(setting["below"])
 
     def unguarded(self) -> StanceModel:
