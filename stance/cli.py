@@ -20,7 +20,7 @@ from typing import Annotated
 
 import typer
 
-from stance.errors import StanceError
+from stance.errors import InputError, StanceError
 
 app = typer.Typer(
     name="stance",
@@ -60,8 +60,9 @@ def _require_artifacts(folders: list[Path], fix: str) -> None:
             raise typer.BadParameter(f"{folder}: no lora.safetensors; {fix}")
 
 
-def _setup_logging(path: Path) -> None:
-    """Log warnings to stderr and everything from INFO up to ``path``."""
+def _setup_logging(path: Path, option: str = "--log-file") -> None:
+    """Log warnings to stderr and everything from INFO up to ``path`` (``option`` is what set
+    it, named in the error if it cannot be written)."""
     import logging
 
     logger = logging.getLogger("stance")
@@ -69,7 +70,7 @@ def _setup_logging(path: Path) -> None:
     from stance.errors import output_file
 
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    output_file(path, "--log-file")
+    output_file(path, option)
     to_file = logging.FileHandler(path, encoding="utf-8")
     to_file.setFormatter(fmt)
     to_stderr = logging.StreamHandler()
@@ -97,7 +98,10 @@ def run(
     from stance.pipeline import run_config
 
     out_dir = out or load_config(config).out_dir
-    _setup_logging(log_file or Path(out_dir) / "stance.log")
+    if log_file is not None:
+        _setup_logging(log_file)
+    else:
+        _setup_logging(Path(out_dir) / "stance.log", "--out (or out_dir in the config)")
     result = run_config(config, out_dir=out, progress=not quiet)
     s = result.summary
     work = (
@@ -114,6 +118,16 @@ def run(
         err=True,
     )
     typer.echo(json.dumps(s, indent=2, default=str))
+    if not s["documents_new"] + s["documents_skipped"]:
+        # a feed that delivered nothing readable is not a quiet day: say so, and exit 2
+        raise InputError(
+            f"{config}: no document could be read; "
+            + (
+                f"all {s['documents_rejected']} were rejected (reasons in run.json, `rejected`)"
+                if s["documents_rejected"]
+                else "none found: check `documents` in the config"
+            )
+        )
     if fail_on_new_shift and result.summary.get("shifts_new", 0) > 0:
         raise typer.Exit(EXIT_NEW_SHIFTS)
 
@@ -357,7 +371,17 @@ def classify(
         input, output, model_dir=model, examples=examples, off_topic_guard=off_topic_guard
     )
     if examples is not None:
-        typer.echo(f"{examples}: examples vote on {frame.attrs['voting_targets']} target(s)")
+        typer.echo(
+            f"{examples}: examples vote on {frame.attrs['voting_targets']} target(s), "
+            f"{frame.attrs['voted_rows']} of the input's scored rows (a row's target must match "
+            "an example's target exactly)"
+        )
+        for target in frame.attrs["one_sided_targets"]:
+            typer.echo(
+                f"{examples}: target {target!r} has examples of one side only; add a favor and "
+                "an against example for it to vote",
+                err=True,
+            )
     rejected = frame.index[frame["rejected"] != ""]
     for row in rejected:
         typer.echo(f"{input}: row {row + 1} not scored: {frame.at[row, 'rejected']}", err=True)

@@ -143,7 +143,7 @@ class Codebook:
             if not _ID_RE.match(topic_id):
                 raise ConfigError(
                     f"{where(path, item)}: topic id {topic_id!r} is not a slug; use lower-case "
-                    "letters, digits and '-' (e.g. ukraine-nato-membership)"
+                    "letters, digits, '-' and '_' (e.g. ukraine-nato-membership)"
                 )
             if topic_id in first_line:
                 raise ConfigError(

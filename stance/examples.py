@@ -163,7 +163,12 @@ def check_codebook(
     from stance.errors import ConfigError
     from stance.model import StanceModel
 
-    book = Codebook.load(codebook if codebook is not None else DEFAULT_CODEBOOK)
+    from stance.config import resolve_path
+
+    # "stance:codebook.yaml" names the packaged file, as in a run config
+    book = Codebook.load(
+        resolve_path(codebook, Path.cwd()) if codebook is not None else DEFAULT_CODEBOOK
+    )
     if book.examples_frame().empty:
         raise ConfigError(
             f"{book.path}: no topic has examples to check; add favor_examples and "

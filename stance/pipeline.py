@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import stance
 from stance.config import DATA_DIR, load_config, resolve_path, store_path
+from stance.errors import ConfigError
 from stance.records import Claim, Document, Rejected, Shift
 from stance.views import (  # noqa: F401 - CLAIM_COLUMNS, compare, export: public here too
     CLAIM_COLUMNS,
@@ -367,6 +368,12 @@ def run(
     here = Path.cwd()  # paths may also be written "stance:NAME" (shipped data), as in a config
     book = Codebook.load(resolve_path(codebook, here))
     registry = ActorRegistry.load(resolve_path(actors, here))
+    unknown = sorted(set(governments) - set(registry.governments))
+    if unknown:
+        raise ConfigError(
+            f"{resolve_path(actors, here)}: no government {', '.join(map(repr, unknown))} for "
+            f"`governments`; known: {', '.join(sorted(registry.governments))}"
+        )
     baselines = [load_baseline(resolve_path(p, here)) for p in baseline]
     out = Path(out_dir) if out_dir is not None else None
     db_path = store_path(store, out)

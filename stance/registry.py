@@ -578,7 +578,7 @@ class _Loader:
         if not _SLUG_RE.match(ident):
             raise self.fail(
                 item,
-                f"{what} id {ident!r} is not a slug; use lower-case letters, digits and '-'",
+                f"{what} id {ident!r} is not a slug; use lower-case letters, digits, '-' and '_'",
             )
         if ident in self.seen:
             raise self.fail(

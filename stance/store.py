@@ -170,16 +170,31 @@ class Store:
                 holds no stance data and ``create`` is false, or was written by a newer stance.
         """
         name = str(path)
+        fix = "set `store` in the config (or --out) to a writable file"
         if name != ":memory:":
-            Path(name).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(name, timeout=30.0, isolation_level=None)
+            if Path(name).is_dir():
+                raise ConfigError(f"store {name} is a folder; {fix}, e.g. {name}/stance.sqlite")
+            try:
+                Path(name).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                raise ConfigError(
+                    f"store {name}: cannot make its folder ({reason}); {fix}"
+                ) from None
+        try:
+            conn = sqlite3.connect(name, timeout=30.0, isolation_level=None)
+        except sqlite3.OperationalError as exc:
+            raise ConfigError(f"store {name}: cannot open it ({exc}); {fix}") from None
         try:
             store = cls(conn, name)
             try:
+                conn.execute("PRAGMA schema_version").fetchone()  # opens the file
                 conn.execute("PRAGMA foreign_keys = ON")
                 store._check_ours(create)  # reads only: another program's file stays as it was
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
+            except sqlite3.OperationalError as exc:
+                raise ConfigError(f"store {name}: cannot open it ({exc}); {fix}") from None
             except sqlite3.DatabaseError as exc:
                 raise ConfigError(
                     f"store {name} is not a SQLite database ({exc}); set `store` in the config to another file"

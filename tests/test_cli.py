@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -140,3 +141,46 @@ def test_wrong_paths_for_what_a_command_writes_or_loads_exit_2(
         code, _, err = _run(args, capsys, monkeypatch)
         assert code == 2 and message in err and "Traceback" not in err, (args, err)
     assert not out.exists() and not (tmp_path / "r" / "stance.sqlite").exists()
+
+
+def test_a_run_that_reads_no_document_exits_2_after_its_report(tmp_path, capsys, monkeypatch):
+    # a feed that delivered nothing readable must not look like a quiet day to a scheduler
+    bad = tmp_path / "articles"
+    bad.mkdir()
+    (bad / "a.md").write_text("no front matter, no date\n")
+    for documents, message in (
+        ([str(bad)], "no document could be read; all 1 were rejected (reasons in run.json"),
+        ([], "no document could be read; none found: check `documents`"),
+    ):
+        config = tmp_path / "stance.toml"
+        config.write_text(f"documents = {json.dumps(documents)}\n")
+        out = tmp_path / f"out{len(documents)}"
+        code, stdout, err = _run(
+            ["run", "-c", str(config), "-o", str(out), "-q"], capsys, monkeypatch
+        )
+        assert code == 2 and message in err and "Traceback" not in err
+        assert (out / "report.html").exists()
+        assert json.loads(stdout)["documents_rejected"] == len(documents)
+
+
+def test_an_unknown_government_and_an_unwritable_out_name_the_fix(
+    tmp_path, capsys, monkeypatch, fixtures
+):
+    config = tmp_path / "stance.toml"
+    config.write_text(
+        f'documents = ["{fixtures / "seed" / "articles"}"]\ngovernments = ["us-exec"]\n'
+    )
+    code, _, err = _run(["run", "-c", str(config), "-o", str(tmp_path / "o")], capsys, monkeypatch)
+    assert code == 2 and "no government 'us-exec' for `governments`; known: " in err
+    assert "us-executive" in err
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = _run(["run", "-c", str(config), "-o", str(blocker / "o")], capsys, monkeypatch)
+    assert code == 2 and "pass --out (or out_dir in the config) with a writable path" in err
+
+
+def test_check_codebook_reads_the_packaged_codebook_by_its_config_name(capsys, monkeypatch):
+    code, out, _ = _run(
+        ["check-codebook", "--codebook", "stance:codebook.yaml"], capsys, monkeypatch
+    )
+    assert code == 0 and "stance/data/codebook.yaml: the model reads" in out

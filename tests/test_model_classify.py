@@ -106,7 +106,9 @@ def test_examples_vote_on_pairs_with_their_target(tmp_path):
     args = ["classify", "--input", str(source), "--output", str(out), "--examples", str(shots)]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "examples.csv: examples vote on 1 target(s)" in result.output
+    assert (
+        "examples.csv: examples vote on 1 target(s), 1 of the input's scored rows" in result.output
+    )
     voted = pd.read_csv(out)
     assert plain.loc[0, "label"] == "against" and voted.loc[0, "label"] == "favor"
     # another wording of the target is another target: no vote
@@ -212,3 +214,16 @@ def test_columns_classify_would_overwrite_and_a_folder_as_output_are_refused(tmp
     assert "a folder, not a file; pass --output with a file name" in str(result.exception)
     nested = tmp_path / "new" / "folder" / "scored.csv"  # a missing folder is made
     assert len(classify_csv(source, nested)) == 1 and nested.is_file()
+
+
+def test_examples_of_one_side_only_are_named_as_not_voting(tmp_path):
+    source, shots = tmp_path / "pairs.csv", tmp_path / "examples.csv"
+    source.write_text("text,target\nIt works.,Tax should rise\n")
+    shots.write_text("text,target,label\nTaxes fund schools.,Tax should rise,favor\n")
+    result = CliRunner().invoke(
+        app,
+        ["classify", "-i", str(source), "-o", str(tmp_path / "o.csv"), "--examples", str(shots)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "examples vote on 0 target(s), 0 of the input's scored rows" in result.output
+    assert "target 'Tax should rise' has examples of one side only" in result.output

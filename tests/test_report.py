@@ -176,3 +176,37 @@ def test_report_shows_nearest_examples_and_the_example_check(case, tmp_path):
     text = plain["markdown"].read_text()
     assert "reads most like" not in text and "codebook's examples" not in text
     assert "examples" not in plain
+
+
+def test_a_report_with_no_positions_says_so_instead_of_an_empty_chart(case, tmp_path, recwarn):
+    timeline, _ = case
+    data = dataclasses.replace(
+        _data(timeline.iloc[:0], []), heatmap=pd.DataFrame(), claims=pd.DataFrame()
+    )
+    paths = write_report(data, tmp_path)
+    assert "heatmap" not in paths and not (tmp_path / "figures" / "heatmap.png").exists()
+    for name in ("markdown", "html"):
+        assert (
+            "No positions yet: no claim is linked to a codebook topic." in paths[name].read_text()
+        )
+    assert "data:image/png" not in paths["html"].read_text()
+    assert not [w for w in recwarn if "singular" in str(w.message)]  # matplotlib stays quiet
+
+
+def test_evidence_sources_link_to_their_address(case, tmp_path):
+    timeline, shifts = case
+    first = shifts[0]
+    quote = first.evidence_before[0]
+    linked = dataclasses.replace(
+        quote, source="Remarks to the press, Brussels <https://www.state.gov/remarks_2024>"
+    )
+    shifts = [dataclasses.replace(first, evidence_before=(linked,)), *shifts[1:]]
+    paths = write_report(_data(timeline, shifts), tmp_path)
+    md, html = paths["markdown"].read_text(), paths["html"].read_text()
+    # markdown: an autolink (not an escaped \<...\>); html: a link, and still no resource loaded
+    assert "| Remarks to the press, Brussels <https://www.state.gov/remarks_2024> |" in md
+    assert (
+        'Brussels <a href="https://www.state.gov/remarks_2024">https://www.state.gov/remarks_2024</a>'
+        in html
+    )
+    assert 'src="http' not in html

@@ -390,3 +390,16 @@ def test_cached_readings_by_model_kind_and_key(store):
     assert store.cached(model_id="m", kind="read", keys=readings) == {}
     store.put_cached(model_id="m", kind="match", readings={"key3": {"i": -3}})
     assert store.cached(model_id="m", kind="match", keys=["key3"]) == {"key3": {"i": -3}}
+
+
+def test_a_store_path_that_cannot_be_a_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match=r"is a folder; .*e\.g\. .*stance\.sqlite"):
+        Store.open(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ConfigError, match="cannot make its folder.*writable file"):
+        Store.open(blocker / "sub" / "stance.sqlite")
+    text = tmp_path / "notes.sqlite"
+    text.write_text("meeting notes, not a database " * 40)
+    with pytest.raises(ConfigError, match="is not a SQLite database"):
+        Store.open(text)

@@ -106,6 +106,10 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+#: A source written "text <url>" (:func:`stance.diff._evidence`): its text and its web address.
+_SOURCE_URL = re.compile(r"^(?P<text>.*?)\s*<(?P<url>https?://[^<>\s]+)>$", re.DOTALL)
+
+
 def evidence_view(e: Evidence, match: ExampleMatch | None, stance: str) -> dict[str, Any]:
     """A quote for the report, with the analyst example it reads most like (if any).
 
@@ -115,8 +119,12 @@ def evidence_view(e: Evidence, match: ExampleMatch | None, stance: str) -> dict[
     """
     from stance.examples import CLOSE, marks_other_side
 
+    link = _SOURCE_URL.match(e.source or "")
     return {
         **{f.name: getattr(e, f.name) for f in dataclasses.fields(e)},
+        # the source's own text and its address (written "text <url>"), so the report can link it
+        "source_text": link["text"] if link else e.source,
+        "url": link["url"] if link else "",
         "match": match,
         "close": match is not None and match.similarity >= CLOSE,
         "other_side": marks_other_side(match, stance),
@@ -140,8 +148,8 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
 
     Returns:
         Paths by name: ``markdown``, ``html``, ``shifts``, ``claims``, ``timeline``, ``run``,
-        ``heatmap``, one ``figure:<topic>`` per topic with claims, and ``examples`` (the
-        example check) when ``data.examples`` is given.
+        ``heatmap`` (when any government has a position), one ``figure:<topic>`` per topic
+        with claims, and ``examples`` (the example check) when ``data.examples`` is given.
     """
     import jinja2
 
@@ -152,9 +160,11 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
     figures.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
 
-    heat_png = _png(plot_heatmap(data.heatmap, title="Latest position by government and topic"))
-    (figures / "heatmap.png").write_bytes(heat_png)
-    paths["heatmap"] = figures / "heatmap.png"
+    heat_png = b""
+    if data.heatmap.size:  # an empty chart says nothing (and matplotlib warns about it)
+        heat_png = _png(plot_heatmap(data.heatmap, title="Latest position by government and topic"))
+        (figures / "heatmap.png").write_bytes(heat_png)
+        paths["heatmap"] = figures / "heatmap.png"
     topic_figures = []
     topics = list(dict.fromkeys(data.timeline["topic"])) if not data.timeline.empty else []
     for topic in topics:
@@ -199,7 +209,7 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
         "shifts": shift_views,
         "topic_labels": data.topic_labels,
         "topic_figures": topic_figures,
-        "heatmap_png": base64.b64encode(heat_png).decode(),
+        "heatmap_png": base64.b64encode(heat_png).decode() if heat_png else "",
         "claims": linked,
         "unassigned": unassigned,
         "unregistered": data.unregistered,
