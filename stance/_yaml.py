@@ -57,7 +57,9 @@ def load_yaml(path: str | Path, *, what: str) -> tuple[Any, bytes]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{what} not found: {path}; check the path (in the config or the option)") from None
+        raise ConfigError(
+            f"{what} not found: {path}; check the path (in the config or the option)"
+        ) from None
     except IsADirectoryError:
         raise ConfigError(f"{what} {path} is a folder; give the YAML file inside it") from None
     except OSError as exc:

@@ -160,10 +160,9 @@ def check_codebook(
         stance.errors.ConfigError: the codebook cannot be read, or has no examples.
     """
     from stance.codebook import DEFAULT_CODEBOOK, Codebook
+    from stance.config import resolve_path
     from stance.errors import ConfigError
     from stance.model import StanceModel
-
-    from stance.config import resolve_path
 
     # "stance:codebook.yaml" names the packaged file, as in a run config
     book = Codebook.load(

@@ -374,7 +374,9 @@ def run(
             f"{resolve_path(actors, here)}: no government {', '.join(map(repr, unknown))} for "
             f"`governments`; known: {', '.join(sorted(registry.governments))}"
         )
-    baselines = [load_baseline(resolve_path(p, here)) for p in baseline]
+    baselines = [
+        load_baseline(resolve_path(p, here), registry=registry, codebook=book) for p in baseline
+    ]
     out = Path(out_dir) if out_dir is not None else None
     db_path = store_path(store, out)
     if out is not None:
