@@ -364,7 +364,8 @@ def classify(
         ),
     ] = True,
 ) -> None:
-    """Score (text, target) pairs: adds label, p_favor, p_against, p_neutral, off_topic, rejected."""
+    """Score (text, target) pairs: adds label, p_favor, p_against, p_neutral, off_topic,
+    truncated, rejected."""
     from stance.model.classify import classify_csv
 
     frame = classify_csv(
@@ -385,11 +386,18 @@ def classify(
     rejected = frame.index[frame["rejected"] != ""]
     for row in rejected:
         typer.echo(f"{input}: row {row + 1} not scored: {frame.at[row, 'rejected']}", err=True)
-    off_topic = int((frame["off_topic"] == True).sum())  # noqa: E712 - the column mixes "" and bools
+    # the flag columns mix "" (rows not scored) and bools
+    off_topic = int((frame["off_topic"] == True).sum())  # noqa: E712
+    truncated = int((frame["truncated"] == True).sum())  # noqa: E712
     typer.echo(
         f"wrote {len(frame)} rows to {output}: {len(frame) - len(rejected)} scored, "
         f"{len(rejected)} rejected (see column rejected); {off_topic} read as off topic "
         "(neutral; column off_topic)"
+        + (
+            f"; {truncated} too long to read whole (only their start was scored; column truncated)"
+            if truncated
+            else ""
+        )
     )
 
 

@@ -30,8 +30,9 @@ def test_cli_scores_a_csv(tmp_path):
     scored = pd.read_csv(out)
     assert list(scored.columns) == [
         "id", "text", "target", "label", "p_favor", "p_against", "p_neutral", "off_topic",
-        "rejected",
+        "truncated", "rejected",
     ]  # fmt: skip
+    assert scored["truncated"].tolist() == [False, False]
     assert scored["off_topic"].tolist() == [False, False]
     assert list(scored["label"]) == ["favor", "against"]
     total = scored[["p_favor", "p_against", "p_neutral"]].sum(axis=1)
@@ -227,3 +228,21 @@ def test_examples_of_one_side_only_are_named_as_not_voting(tmp_path):
     assert result.exit_code == 0, result.output
     assert "examples vote on 0 target(s), 0 of the input's scored rows" in result.output
     assert "target 'Tax should rise' has examples of one side only" in result.output
+
+
+def test_a_text_longer_than_the_model_reads_is_flagged_as_truncated(tmp_path):
+    # the model reads 256 tokens of target and text: a position stated at the end of a long
+    # text is never seen, and the row must say so
+    nato = "Ukraine should become a member of NATO"
+    filler = "The committee met on Tuesday to review the budget for the coming year. " * 40
+    source, out = tmp_path / "pairs.csv", tmp_path / "out.csv"
+    pd.DataFrame(
+        {"text": [filler + "Ukraine will never join NATO.", "Ukraine will never join NATO."],
+         "target": [nato, nato]}
+    ).to_csv(source, index=False)  # fmt: skip
+    result = CliRunner().invoke(app, ["classify", "-i", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "1 too long to read whole (only their start was scored; column truncated)" in result.output
+    )
+    assert pd.read_csv(out)["truncated"].tolist() == [True, False]

@@ -14,7 +14,7 @@ REQUIRED = ("text", "target")
 #: Optional input column: the sentences around a statement, read by the off-topic guard only.
 CONTEXT = "context"
 #: The columns classify adds (an input that has one is refused, so nothing is overwritten).
-ADDED = ("label", "p_favor", "p_against", "p_neutral", "off_topic", "rejected")
+ADDED = ("label", "p_favor", "p_against", "p_neutral", "off_topic", "truncated", "rejected")
 EXAMPLE_COLUMNS = ("text", "target", "label")
 EXAMPLE_LABELS = ("favor", "against", "neutral")
 
@@ -126,8 +126,9 @@ def classify_csv(
     write ``output``.
 
     Added columns: ``label`` (against/favor/neutral), ``p_favor``, ``p_against``,
-    ``p_neutral``, ``off_topic`` (True where the off-topic guard made the pair neutral) and
-    ``rejected``. Other input columns are kept, and so is every row: a row
+    ``p_neutral``, ``off_topic`` (True where the off-topic guard made the pair neutral),
+    ``truncated`` (True where target and text exceed what the model reads, so the end of the
+    text was not read) and ``rejected``. Other input columns are kept, and so is every row: a row
     whose text or target is empty (or blank) is not scored (empty label and probabilities)
     and ``rejected`` says why and how to fix it; it is empty for scored rows.
 
@@ -178,6 +179,8 @@ def classify_csv(
     proba = model.predict_proba(texts, targets, contexts=contexts)
     off_topic = np.full(len(frame), "", dtype=object)
     off_topic[scored] = model.off_topic(texts, targets, contexts=contexts)
+    truncated = np.full(len(frame), "", dtype=object)
+    truncated[scored] = model.truncated(texts, targets)
     column = {name: i for i, name in enumerate(model.classes_)}
     labels = [""] * len(frame)
     for row, best in zip(scored, proba.argmax(axis=1), strict=True):
@@ -188,6 +191,7 @@ def classify_csv(
         values[scored] = proba[:, column[name]]
         frame[f"p_{name}"] = values
     frame["off_topic"] = off_topic
+    frame["truncated"] = truncated
     frame["rejected"] = reasons
     output.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(output, index=False)

@@ -256,6 +256,18 @@ class StanceModel:
             return np.zeros(len(texts), dtype=bool)
         return self._topic_similarity(texts, targets, contexts) < float(setting["below"])
 
+    def truncated(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        """Per pair, whether target and text together are longer than the encoder reads
+        (``max_length`` tokens): the end of such a text is cut off before it is scored."""
+        import numpy as np
+
+        from stance.model.encoder import PairTokenizer, base_model_path
+
+        texts, targets = checked_pairs(texts, targets)
+        limit = self.embedder.max_length
+        ids = PairTokenizer(base_model_path())(targets, texts, max_length=limit + 1)["input_ids"]
+        return np.array([len(row) > limit for row in ids], dtype=bool)
+
     def unguarded(self) -> StanceModel:
         """A copy without the off-topic guard (the tuned encoders' reading alone)."""
         from stance.model.guard import GUARD_KEY
