@@ -178,11 +178,23 @@ def _ingest(
                 rejected.append(item)
                 log.warning("rejected %s: %s", item.source, item.reason)
                 continue
-            counts["documents"] += 1
             status = store.document_status(item)
             if status == "same" and store.has_claims(item.id, extractor_version=version):
+                counts["documents"] += 1
                 counts["documents_skipped"] += 1
                 continue
+            copy_of = store.same_content(item)
+            if copy_of is not None:
+                # the same article under another id (a wire story filed twice): its claims
+                # would count twice as evidence
+                reason = (
+                    f"same date, title and text as document {copy_of!r}, which counts once; "
+                    "remove the copy"
+                )
+                rejected.append(Rejected(source=item.source or item.id, reason=reason))
+                log.warning("rejected %s: %s", item.source, reason)
+                continue
+            counts["documents"] += 1
             store.put_document(item)
             todo.append(item)
             counts["documents_new"] += 1

@@ -75,10 +75,15 @@ CREATE TABLE model_cache (
     PRIMARY KEY (model_id, kind, key)) WITHOUT ROWID;
 """
 
+#: v3: documents found by their content (the same article read under two ids counts once).
+_V3 = """
+CREATE INDEX documents_content ON documents (content_hash);
+"""
+
 #: Ordered schema migrations: ``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``.
 #: Each is SQL (statements separated by ``;``) or a function of the open connection. Never edit
 #: a released step; append a new one.
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2]
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _SCORE_COLS = [f.name for f in dataclasses.fields(StanceScore)]
@@ -283,6 +288,14 @@ class Store:
         if row is None:
             return "new"
         return "same" if row[0] == self.content_hash(doc) else "changed"
+
+    def same_content(self, doc: Document) -> str | None:
+        """The id of another stored document with ``doc``'s date, title and text, if any."""
+        row = self._conn.execute(
+            "SELECT id FROM documents WHERE content_hash = ? AND id != ? ORDER BY id LIMIT 1",
+            (self.content_hash(doc), doc.id),
+        ).fetchone()
+        return None if row is None else row[0]
 
     def put_document(self, doc: Document) -> None:
         """Insert or update one document; see :meth:`put_documents`."""

@@ -249,3 +249,24 @@ def test_examples_vote_in_a_run_but_are_checked_without_their_vote(fixtures):
     # the vote moves scores: the Biden administration's "full participant" line reads otherwise
     merged = plain.claims.merge(voted.claims, on=["claim_id", "topic"], suffixes=("", "_voted"))
     assert (merged["p_favor"] != merged["p_favor_voted"]).any()
+
+
+def test_the_same_article_under_another_id_counts_once_and_is_listed(tmp_path, fixtures):
+    import stance
+
+    article = next((fixtures / "seed" / "articles").glob("*.md"))
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    text = article.read_text(encoding="utf-8")
+    assert "\nid: trump-putin-ukraine-2025-02-12\n" in text
+    (folder / "wire.md").write_text(text, encoding="utf-8")
+    copy = text.replace("\nid: trump-putin-ukraine-2025-02-12\n", "\nid: wire-copy\n")
+    (folder / "wire-copy.md").write_text(copy, encoding="utf-8")
+    result = stance.run(documents=[folder], out_dir=tmp_path / "out")
+    assert result.summary["documents_new"] == 1 and result.summary["documents_rejected"] == 1
+    (rejected,) = result.summary["rejected"]
+    assert rejected["source"].endswith("wire.md")  # files are read in name order
+    assert "same date, title and text as document 'wire-copy'" in rejected["reason"]
+    # a second run: the copy is still listed, the original is unchanged
+    again = stance.run(documents=[folder], out_dir=tmp_path / "out")
+    assert again.summary["documents_skipped"] == 1 and again.summary["documents_rejected"] == 1
