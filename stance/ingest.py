@@ -16,7 +16,19 @@ Supported inputs (see ``docs/cli.md`` for the config keys that point at them):
 * ``.html`` / ``.htm``: the main text (``<article>`` or ``<main>`` preferred) without scripts,
   styles and navigation; date, title, url, outlet and author from ``<meta>`` tags.
 * Folders of these, recursively (hidden files and folders, whose names start with ``.``, are
-  skipped; any other file type is rejected).
+  skipped; any other file type is rejected). Each file and folder is read once: a path listed
+  twice, or reached again through a link, is listed as rejected instead of being read again,
+  and a folder link back to a folder above it (a loop) is rejected once, not followed.
+
+Text is read as UTF-8 (a UTF-8 or UTF-16 byte-order mark is honoured). An ``.html`` file that
+is not valid UTF-8 is decoded with the charset its ``<meta>`` (or XML declaration) declares.
+UTF-16 without a byte-order mark is recognised and rejected with the fix.
+
+A document is rejected, with the reason and the fix, when its date is impossible
+(``2025-02-30``, ``2025-02-12T25:00``) or implausible (before :data:`EARLIEST_DATE`, or later
+than tomorrow in UTC), when a field such as ``id`` or ``title`` holds a list or mapping instead
+of one value, when the file is empty, and when its cleaned text is longer than
+:data:`MAX_TEXT_CHARS` (split such a file into articles).
 
 Page furniture ("ADVERTISEMENT", "Source link", "World News || Latest News" ...) is removed
 line by line (:data:`FURNITURE_PATTERNS`). Whitespace inside a line is normalised, but
@@ -25,6 +37,7 @@ paragraphs are never reflowed: claim offsets index into :attr:`Document.text`.
 
 from __future__ import annotations
 
+import calendar
 import codecs
 import csv
 import datetime as dt
@@ -51,6 +64,19 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + CSV_SUFFIX
 
 FIELDS = ("id", "date", "text", "title", "url", "outlet", "author")
 REQUIRED_COLUMNS = ("id", "date", "text")
+
+#: The longest text (in characters, after cleaning) accepted as one article. Longer texts are
+#: whole books or concatenated dumps; they are rejected rather than slowing a run for minutes.
+MAX_TEXT_CHARS = 1_000_000
+
+#: Dates before this one are typing errors (``0001-01-01``), not news.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+
+#: How many leading bytes are inspected for UTF-16 without a byte-order mark.
+_SNIFF_BYTES = 4096
+#: How many leading bytes of an HTML file are searched for a declared charset.
+_CHARSET_BYTES = 16384
+_UTF16_NO_BOM = "looks like UTF-16 without a byte-order mark; re-save it as UTF-8"
 
 #: Whole-line patterns (case-insensitive regular expressions) for page furniture. A line of
 #: the text that matches one of them entirely, after trimming spaces, is removed.
@@ -112,7 +138,16 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(
     rf"^{_WEEKDAY}([a-z]+)\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$", re.IGNORECASE
 )
-_ISO_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\S.*)?$")
+_ISO_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:([T ])(\S.*))?$")
+# the time after an ISO date: HH, HH:MM or HH:MM:SS (the colons optional after a "T")
+_ISO_TIME_T = re.compile(r"^(\d{2})(?::?(\d{2})(?::?(\d{2}))?)?(?![\d:])")
+_ISO_TIME_SPACE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
+_META_CHARSET = re.compile(
+    rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", flags=re.IGNORECASE
+)
+_XML_ENCODING = re.compile(
+    rb"<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([a-z0-9_.:\-]+)", flags=re.IGNORECASE
+)
 _SLASH_ISO = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$")
 
 
@@ -131,6 +166,18 @@ class IngestResult:
 
 class _Bad(Exception):
     """One input (file, line or row) is bad; the message is the reason and the fix."""
+
+
+class _NoSuchDate(ValueError):
+    """A date in a known form that names no real day or time; the message says why and the fix."""
+
+
+@dataclass
+class _Seen:
+    """Files and folders already read in one batch: resolved path -> the path first read."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    folders: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,14 +209,16 @@ def iter_documents(paths: Iterable[str | Path]) -> Iterator[Document | Rejected]
     """Stream documents (and rejected inputs) from files and folders.
 
     Memory stays bounded: JSON Lines are read line by line, CSV row by row, and folders are
-    walked lazily in sorted order. Only the ids seen so far are kept, to reject duplicates.
+    walked lazily in sorted order. Only the ids and the resolved paths seen so far are kept,
+    to reject duplicate ids and files or folders met twice.
 
     Args:
         paths: Files or folders, read in the order given.
 
     Yields:
         A :class:`Document` per good input document and a :class:`Rejected` per bad file,
-        line or row (``source`` names the file and the ``line N`` / ``row N``).
+        line or row (``source`` names the file and the ``line N`` / ``row N``), and per file
+        or folder met a second time (listed twice, or reached again through a link).
 
     Raises:
         InputError: A path does not exist (checked for all paths before anything is read).
@@ -181,8 +230,9 @@ def iter_documents(paths: Iterable[str | Path]) -> Iterator[Document | Rejected]
                 f"no such file or folder: {path}; check the `documents` paths in your config"
             )
     first_seen: dict[str, str] = {}
+    seen = _Seen()
     for path in paths:
-        for item in _iter_path(path):
+        for item in _iter_path(path, seen):
             if isinstance(item, Document):
                 if item.id in first_seen:
                     item = Rejected(
@@ -212,7 +262,9 @@ def parse_date(value: Any) -> dt.date:
         The date.
 
     Raises:
-        ValueError: The value is not a date in one of these forms.
+        ValueError: The value is not a date in one of these forms, or it is in one of them but
+            names no real day or time (``2025-02-30``, ``2025-02-12T25:00``); the message of
+            the latter says which part is impossible.
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -221,17 +273,23 @@ def parse_date(value: Any) -> dt.date:
     if not isinstance(value, str):
         raise ValueError(f"not a date: {value!r}")
     text = " ".join(value.split())
-    match = _ISO_DATE_PREFIX.match(text) or _SLASH_ISO.match(text)
+    match = _ISO_DATE_PREFIX.match(text)
     if match:
-        return dt.date(*(int(g) for g in match.groups()))
+        year, month, day, separator, rest = match.groups()
+        if separator:
+            _check_time(separator, rest)
+        return _day(int(year), int(month), int(day))
+    match = _SLASH_ISO.match(text)
+    if match:
+        return _day(*(int(g) for g in match.groups()))
     match = _DAY_MONTH_YEAR.match(text)
     if match and match.group(2).lower() in _MONTHS:
         day, month, year = match.groups()
-        return dt.date(int(year), _MONTHS[month.lower()], int(day))
+        return _day(int(year), _MONTHS[month.lower()], int(day))
     match = _MONTH_DAY_YEAR.match(text)
     if match and match.group(1).lower() in _MONTHS:
         month, day, year = match.groups()
-        return dt.date(int(year), _MONTHS[month.lower()], int(day))
+        return _day(int(year), _MONTHS[month.lower()], int(day))
     try:
         parsed = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -239,6 +297,59 @@ def parse_date(value: Any) -> dt.date:
     if parsed is not None:
         return parsed.date()
     raise ValueError(f"not a date: {value!r}")
+
+
+def _day(year: int, month: int, day: int) -> dt.date:
+    """The date, or :class:`_NoSuchDate` saying which part does not exist."""
+    if not 1 <= month <= 12:
+        raise _NoSuchDate(f"no such month ({month}); write it as YYYY-MM-DD (e.g. 2025-02-12)")
+    if year < dt.MINYEAR:
+        raise _NoSuchDate(f"no such year ({year}); check the date")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        name = calendar.month_name[month]
+        raise _NoSuchDate(f"no such day ({name} {year} has {days} days); check the date")
+    return dt.date(year, month, day)
+
+
+def _check_time(separator: str, rest: str) -> None:
+    """Check the time written after an ISO date (``T25:00`` is no time; raises ValueError)."""
+    match = (_ISO_TIME_T if separator == "T" else _ISO_TIME_SPACE).match(rest)
+    if match is None:
+        if separator == "T":
+            raise ValueError(f"not a time: {rest!r}")
+        return  # "2025-02-12 (updated)": the date alone is read, as before
+    hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    if hour > 23 or minute > 59 or second > 60:  # 60: a leap second
+        raise _NoSuchDate(f"no such time of day ({match.group(0)}); check the date")
+
+
+def utc_today() -> dt.date:
+    """Today's date in UTC, read at call time (tests may monkeypatch it)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def implausible_date(date: dt.date, *, today: dt.date) -> str | None:
+    """Why a publication date cannot be right, or ``None`` when it can.
+
+    A date before :data:`EARLIEST_DATE` is a typing error; one later than tomorrow (``today``
+    plus one day, for time zones ahead of UTC) has not happened yet.
+
+    Args:
+        date: The publication date.
+        today: Today's date (UTC).
+
+    Returns:
+        The reason and the fix, or ``None``.
+    """
+    if date < EARLIEST_DATE:
+        return f"date {date.isoformat()} is before {EARLIEST_DATE.year}; check the date"
+    if date > today + dt.timedelta(days=1):
+        return (
+            f"date {date.isoformat()} is in the future (today is {today.isoformat()}); "
+            "check the date"
+        )
+    return None
 
 
 def clean_text(text: str) -> str:
@@ -271,14 +382,34 @@ def clean_text(text: str) -> str:
 # Walking paths
 
 
-def _iter_path(path: Path) -> Iterator[Document | Rejected]:
+def _iter_path(path: Path, seen: _Seen) -> Iterator[Document | Rejected]:
     if path.is_dir():
-        yield from _iter_folder(path)
+        yield from _iter_folder(path, seen, frozenset())
     else:
-        yield from _iter_file(path)
+        yield from _iter_file(path, seen)
 
 
-def _iter_folder(folder: Path) -> Iterator[Document | Rejected]:
+def _met_again(path: Path, first: str, what: str) -> str:
+    """The reason for a file or folder that was already read as ``first``."""
+    if os.path.abspath(path) == os.path.abspath(first):
+        return f"listed twice: this {what} was already read; remove the repeated path"
+    return f"same {what} as {first}, already read (through a link); remove the link or path"
+
+
+def _iter_folder(
+    folder: Path, seen: _Seen, ancestors: frozenset[str]
+) -> Iterator[Document | Rejected]:
+    """Walk ``folder``; ``ancestors`` are the resolved folders being walked above it."""
+    real = os.path.realpath(folder)
+    if real in seen.folders:
+        first = seen.folders[real]
+        if real in ancestors:
+            yield Rejected(str(folder), f"folder link loop back to {first}; remove the link")
+        else:
+            yield Rejected(str(folder), _met_again(folder, first, "folder"))
+        return
+    seen.folders[real] = str(folder)
+    ancestors = ancestors | {real}
     try:
         with os.scandir(folder) as scan:
             entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
@@ -293,14 +424,19 @@ def _iter_folder(folder: Path) -> Iterator[Document | Rejected]:
             yield Rejected(str(path), _unreadable(exc))
             continue
         if is_dir:
-            yield from _iter_folder(path)
+            yield from _iter_folder(path, seen, ancestors)
         else:
-            yield from _iter_file(path)
+            yield from _iter_file(path, seen)
 
 
-def _iter_file(path: Path) -> Iterator[Document | Rejected]:
+def _iter_file(path: Path, seen: _Seen) -> Iterator[Document | Rejected]:
     suffix = path.suffix.lower()
     source = str(path)
+    real = os.path.realpath(path)
+    if real in seen.files:
+        yield Rejected(source, _met_again(path, seen.files[real], "file"))
+        return
+    seen.files[real] = source
     if suffix not in SUPPORTED_SUFFIXES:
         yield Rejected(
             source,
@@ -315,7 +451,10 @@ def _iter_file(path: Path) -> Iterator[Document | Rejected]:
             yield from _iter_csv(path)
         else:
             raw = path.read_bytes()
-            text = _decode(raw)
+            text = _decode(raw, html=suffix in HTML_SUFFIXES)
+            if not text.strip():
+                what = "empty file" if not text else "empty file (only blank space)"
+                raise _Bad(f"{what}; put the article in it, or remove it from the documents")
             if suffix in HTML_SUFFIXES:
                 yield _html_document(path, text)
             else:
@@ -352,12 +491,62 @@ def _utf8_error(exc: UnicodeDecodeError, base: int) -> str:
     )
 
 
-def _decode(raw: bytes) -> str:
+def _looks_like_utf16(head: bytes) -> bool:
+    """Whether a file's first bytes look like UTF-16 text without a byte-order mark.
+
+    UTF-16 stores ASCII characters (spaces, digits, front matter, tags) with a zero byte at
+    every other position; UTF-8 text has no zero bytes at all.
+    """
+    if _bom_encoding(head[:4]) != ("utf-8", 0):
+        return False
+    zeros = head.count(0)
+    if zeros < max(2, len(head) // 20):
+        return False
+    at_even = head[0::2].count(0)
+    return max(at_even, zeros - at_even) >= 0.9 * zeros
+
+
+def _declared_charset(head: bytes) -> str | None:
+    """The charset an HTML page declares in ``<meta>`` (or an XML declaration), if any."""
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def _decode_declared(raw: bytes, charset: str, utf8_error: str) -> str:
+    """Decode an HTML page that is not UTF-8 with the charset it declares."""
+    try:
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        raise _Bad(
+            f"not valid UTF-8, and its declared charset {charset!r} is unknown; "
+            "re-save the file as UTF-8"
+        ) from None
+    if codec.startswith("utf"):  # browsers read a page that declares UTF-16 as UTF-8, too
+        raise _Bad(utf8_error)
+    # browsers read pages declared Latin-1 or ASCII as windows-1252 (curly quotes at 0x91-0x94)
+    candidates = ["cp1252", codec] if codec in ("iso8859-1", "ascii") else [codec]
+    for candidate in candidates:
+        try:
+            return raw.decode(candidate)
+        except UnicodeDecodeError as exc:
+            error = exc
+    raise _Bad(
+        f"not valid {charset} as its <meta> declares (byte 0x{error.object[error.start]:02x} "
+        f"at offset {error.start}); re-save the file as UTF-8"
+    )
+
+
+def _decode(raw: bytes, *, html: bool = False) -> str:
     encoding, skip = _bom_encoding(raw[:4])
+    if _looks_like_utf16(raw[:_SNIFF_BYTES]):
+        raise _Bad(_UTF16_NO_BOM)
     try:
         return raw[skip:].decode(encoding)
     except UnicodeDecodeError as exc:
         if encoding == "utf-8":
+            charset = _declared_charset(raw[:_CHARSET_BYTES]) if html and not skip else None
+            if charset is not None:
+                return _decode_declared(raw, charset, _utf8_error(exc, skip))
             raise _Bad(_utf8_error(exc, skip)) from None
         raise _Bad(
             f"not valid UTF-16 (offset {exc.start}): {exc.reason}; re-save the file as UTF-8"
@@ -401,6 +590,32 @@ def _optional(value: Any) -> str | None:
     return value or None
 
 
+def _check_scalars(fields: dict[str, Any]) -> None:
+    """Reject a list or mapping where one value is expected (``id: [a, b]``)."""
+    for name in FIELDS:
+        value = fields.get(name)
+        if name == "text" or value is None or isinstance(value, str | int | float | dt.date):
+            continue
+        kind = {list: "list", dict: "mapping"}.get(type(value), type(value).__name__)
+        raise _Bad(f"{name} is a {kind}, not a single value; give the {name} as one string")
+
+
+def _document_date(raw_date: Any) -> dt.date:
+    """Parse and check a document's date (raises :class:`_Bad` with the reason)."""
+    try:
+        date = parse_date(raw_date)
+    except _NoSuchDate as exc:
+        raise _Bad(f"date {str(raw_date)!r}: {exc}") from None
+    except ValueError:
+        raise _Bad(
+            f"unreadable date {str(raw_date)!r}; write it as YYYY-MM-DD (e.g. 2025-02-12)"
+        ) from None
+    reason = implausible_date(date, today=utc_today())
+    if reason is not None:
+        raise _Bad(reason)
+    return date
+
+
 def _make_document(
     fields: dict[str, Any],
     *,
@@ -408,28 +623,32 @@ def _make_document(
     default_id: str | None,
     date_fix: str,
     id_fix: str = "",
+    text_fix: str = "give the document its body text",
 ) -> Document:
     """Validate one record's fields and build a :class:`Document` (raises :class:`_Bad`)."""
+    _check_scalars(fields)
     doc_id = _optional(fields.get("id")) or default_id
     if not doc_id:
         raise _Bad(f"no id; {id_fix}")
     raw_date = fields.get("date")
     if raw_date is None or (isinstance(raw_date, str) and not raw_date.strip()):
         raise _Bad(f"no date; {date_fix}")
-    try:
-        date = parse_date(raw_date)
-    except ValueError:
-        raise _Bad(
-            f"unreadable date {str(raw_date)!r}; write it as YYYY-MM-DD (e.g. 2025-02-12)"
-        ) from None
+    date = _document_date(raw_date)
     text = fields.get("text")
     if text is None:
-        text = ""
+        raise _Bad(f'no "text" field; {text_fix}')
     if not isinstance(text, str):
         raise _Bad(f"text is a {type(text).__name__}, not a string; give the text as a string")
+    if not text.strip():
+        raise _Bad(f"empty text; {text_fix}")
     text = clean_text(text)
     if not text:
         raise _Bad("empty text after removing page furniture; give the document its body text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise _Bad(
+            f"text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} limit for one "
+            "article; split it into articles"
+        )
     return Document(
         id=doc_id,
         date=date,
@@ -444,8 +663,12 @@ def _make_document(
 
 def _iter_jsonl(path: Path) -> Iterator[Document | Rejected]:
     with path.open("rb") as handle:
+        if _looks_like_utf16(handle.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]):
+            raise _Bad(_UTF16_NO_BOM)
+        blank = True
         for number, (line, error) in enumerate(_decoded_lines(handle), start=1):
             source = f"{path}:line {number}"
+            blank = blank and error is None and not line.strip()
             if error is not None:
                 yield Rejected(source, error)
                 if "UTF-16" in error:
@@ -475,9 +698,12 @@ def _iter_jsonl(path: Path) -> Iterator[Document | Rejected]:
                     default_id=None,
                     date_fix='add "date": "YYYY-MM-DD" to the line',
                     id_fix='add a unique "id" to the line',
+                    text_fix='add "text": "..." with the article to the line',
                 )
             except _Bad as exc:
                 yield Rejected(source, str(exc))
+    if blank:
+        raise _Bad("empty file; write one JSON object per line, or remove it from the documents")
 
 
 def _iter_csv(path: Path) -> Iterator[Document | Rejected]:
@@ -494,6 +720,8 @@ def _iter_csv(path: Path) -> Iterator[Document | Rejected]:
     # Article texts can exceed the csv module's default cell limit of 128 KiB.
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 28))
     with path.open("rb") as handle:
+        if _looks_like_utf16(handle.peek(_SNIFF_BYTES)[:_SNIFF_BYTES]):
+            raise _Bad(_UTF16_NO_BOM)
         reader = csv.reader(lines(handle))
         try:
             header = next(reader, None)
@@ -507,6 +735,12 @@ def _iter_csv(path: Path) -> Iterator[Document | Rejected]:
         for name in REQUIRED_COLUMNS:
             if name not in columns:
                 raise _Bad(f"missing column {name!r}; CSV needs columns id,date,text")
+        for name in FIELDS:
+            if columns.count(name) > 1:
+                raise _Bad(
+                    f"duplicate column {name!r} in the header; keep one {name} column "
+                    "(rename or remove the others)"
+                )
         row_number = 1
         last_line = reader.line_num
         while True:

@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from stance import ingest
 from stance.errors import InputError
-from stance.ingest import clean_text, iter_documents, parse_date, read_documents
+from stance.ingest import (
+    MAX_TEXT_CHARS,
+    clean_text,
+    implausible_date,
+    iter_documents,
+    parse_date,
+    read_documents,
+)
 from stance.records import Document, Rejected
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
@@ -317,7 +325,269 @@ def test_parse_date_forms(value, expected):
     assert parse_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["someday", "2025-13-01", "31 February 2025", "12/02/2025"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "someday",
+        "2025-13-01",
+        "31 February 2025",
+        "12/02/2025",
+        "2025-02-30",
+        "2025-02-12T25:00:00",
+        "2025-02-12T18:61",
+        "2025-02-12Tnoon",
+    ],
+)
 def test_parse_date_rejects_ambiguous_or_invalid(value):
     with pytest.raises(ValueError):
         parse_date(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input found in testing: each is processed or rejected with the reason, never dropped
+
+
+def _md(path: Path, date: str, body: str = "Body text.") -> Path:
+    path.write_text(f"---\ndate: {date}\n---\n{body}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [
+        ("0001-01-01", "date 0001-01-01 is before 1900; check the date"),
+        ("1899-12-31", "date 1899-12-31 is before 1900; check the date"),
+        ("9999-12-31", "date 9999-12-31 is in the future (today is 2026-11-29); check the date"),
+        ("2031-05-01", "date 2031-05-01 is in the future (today is 2026-11-29); check the date"),
+        ("2026-12-01", "date 2026-12-01 is in the future (today is 2026-11-29); check the date"),
+    ],
+)
+def test_implausible_dates_are_rejected_and_the_batch_goes_on(tmp_path, monkeypatch, date, reason):
+    monkeypatch.setattr(ingest, "utc_today", lambda: dt.date(2026, 11, 29))
+    bad = _md(tmp_path / "a-bad.md", date)
+    _md(tmp_path / "b-first.md", "1900-01-01")
+    _md(tmp_path / "c-tomorrow.md", "2026-11-30")  # a time zone ahead of UTC
+    result = read_documents([tmp_path])
+    assert result.rejected == [Rejected(str(bad), reason)]
+    assert [d.id for d in result.documents] == ["b-first", "c-tomorrow"]
+
+
+def test_today_is_read_at_call_time(tmp_path, monkeypatch):
+    today = dt.date(2026, 11, 29)
+    assert implausible_date(dt.date(2026, 11, 30), today=today) is None
+    assert "in the future" in implausible_date(dt.date(2026, 12, 1), today=today)
+    monkeypatch.setattr(ingest, "utc_today", lambda: dt.date(2040, 1, 1))
+    [doc] = read_documents([_md(tmp_path / "x.md", "2031-05-01")]).documents
+    assert doc.date == dt.date(2031, 5, 1)
+
+
+@pytest.mark.parametrize(
+    ("date", "reason"),
+    [
+        (
+            "2025-02-30",
+            "date '2025-02-30': no such day (February 2025 has 28 days); check the date",
+        ),
+        (
+            "2023-02-29",
+            "date '2023-02-29': no such day (February 2023 has 28 days); check the date",
+        ),
+        (
+            "31 April 2025",
+            "date '31 April 2025': no such day (April 2025 has 30 days); check the date",
+        ),
+        (
+            "2025-02-12T25:00:00",
+            "date '2025-02-12T25:00:00': no such time of day (25:00:00); check the date",
+        ),
+    ],
+)
+def test_impossible_day_or_time_says_there_is_no_such_day(tmp_path, date, reason):
+    [rej] = read_documents([_md(tmp_path / "x.md", date)]).rejected
+    assert rej.reason == reason
+
+
+def test_leap_day_and_iso_times_are_read(tmp_path):
+    _md(tmp_path / "a.md", "2024-02-29")
+    _md(tmp_path / "b.md", "2025-02-12T23:59:60Z")  # a leap second
+    result = read_documents([tmp_path])
+    assert result.rejected == []
+    assert [d.date for d in result.documents] == [dt.date(2024, 2, 29), dt.date(2025, 2, 12)]
+
+
+def test_folder_link_loop_is_rejected_once_and_files_are_read_once(tmp_path):
+    adv = tmp_path / "adv"
+    (adv / "selfloop").mkdir(parents=True)
+    (adv / "selfloop" / "up").symlink_to("..")
+    _md(adv / "genuine.md", "2025-02-12")
+    _md(adv / "selfloop" / "inner.md", "2025-02-13")
+    result = read_documents([adv])
+    assert sorted(d.id for d in result.documents) == ["genuine", "inner"]
+    assert result.rejected == [
+        Rejected(str(adv / "selfloop" / "up"), f"folder link loop back to {adv}; remove the link")
+    ]
+
+
+def test_second_link_to_a_folder_is_reported_not_read_again(tmp_path):
+    (tmp_path / "a-real").mkdir()
+    _md(tmp_path / "a-real" / "x.md", "2025-02-12")
+    (tmp_path / "b-link").symlink_to(tmp_path / "a-real")
+    result = read_documents([tmp_path])
+    assert [d.id for d in result.documents] == ["x"]
+    [rej] = result.rejected
+    assert rej.source == str(tmp_path / "b-link")
+    assert rej.reason.startswith(f"same folder as {tmp_path / 'a-real'}, already read")
+
+
+def test_path_listed_twice_is_read_once_and_reported(tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    doc = _md(folder / "x.md", "2025-02-12")
+    result = read_documents([folder, doc])
+    assert [d.id for d in result.documents] == ["x"]
+    assert result.rejected == [
+        Rejected(str(doc), "listed twice: this file was already read; remove the repeated path")
+    ]
+    result = read_documents([folder, folder])
+    assert [d.id for d in result.documents] == ["x"]
+    assert [r.reason for r in result.rejected] == [
+        "listed twice: this folder was already read; remove the repeated path"
+    ]
+
+
+def test_utf16_without_byte_order_mark_is_named(tmp_path):
+    utf16 = "looks like UTF-16 without a byte-order mark; re-save it as UTF-8"
+    md = tmp_path / "le.md"
+    md.write_bytes("---\ndate: 2025-02-12\n---\nText here.\n".encode("utf-16-le"))
+    jsonl = tmp_path / "be.jsonl"
+    jsonl.write_bytes('{"id": "a", "date": "2025-02-12", "text": "x"}\n'.encode("utf-16-be"))
+    table = tmp_path / "le.csv"
+    table.write_bytes("id,date,text\na,2025-02-12,x\n".encode("utf-16-le"))
+    result = read_documents([md, jsonl, table])
+    assert result.documents == []
+    assert result.rejected == [Rejected(str(p), utf16) for p in (md, jsonl, table)]
+
+
+_PAGE = (
+    '<html><head>{head}<meta property="article:published_time" content="2025-02-12">'
+    "</head><body><article><p>{body}</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "encoding"),
+    [
+        ('<meta charset="iso-8859-1">', "latin-1"),
+        ('<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">', "cp1252"),
+        ("<META CHARSET=ISO-8859-15>", "iso-8859-15"),
+    ],
+)
+def test_html_declared_charset_is_honoured(tmp_path, head, encoding):
+    page = tmp_path / "page.html"
+    page.write_bytes(
+        _PAGE.format(head=head, body="Caf\u00e9 talks in Z\u00fcrich.").encode(encoding)
+    )
+    result = read_documents([page])
+    assert result.rejected == []
+    assert result.documents[0].text == "Caf\u00e9 talks in Z\u00fcrich."
+
+
+def test_html_latin1_page_with_curly_quotes_reads_as_browsers_do(tmp_path):
+    page = tmp_path / "quotes.html"
+    body = "\u201cWe agreed,\u201d he said."
+    page.write_bytes(_PAGE.format(head='<meta charset="iso-8859-1">', body=body).encode("cp1252"))
+    [doc] = read_documents([page]).documents
+    assert doc.text == body
+
+
+def test_html_unknown_declared_charset_is_named(tmp_path):
+    page = tmp_path / "odd.html"
+    page.write_bytes(
+        _PAGE.format(head='<meta charset="x-klingon">', body="Caf\u00e9").encode("latin-1")
+    )
+    [rej] = read_documents([page]).rejected
+    assert rej.reason == (
+        "not valid UTF-8, and its declared charset 'x-klingon' is unknown; re-save the file as UTF-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.md", "", "empty file; "),
+        ("blank.txt", "  \n\n\t\n", "empty file (only blank space); "),
+        ("blank.html", "\n", "empty file (only blank space); "),
+        ("empty.jsonl", "\n\n", "empty file; write one JSON object per line"),
+    ],
+)
+def test_empty_files_say_they_are_empty(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    [rej] = read_documents([path]).rejected
+    assert rej.source == str(path)
+    assert rej.reason.startswith(reason)
+
+
+def test_jsonl_line_without_text_names_the_missing_field(tmp_path):
+    path = tmp_path / "notext.jsonl"
+    path.write_text(
+        '{"id": "n1", "date": "2025-02-12"}\n{"id": "n2", "date": "2025-02-12", "text": "ok"}\n',
+        encoding="utf-8",
+    )
+    result = read_documents([path])
+    assert [d.id for d in result.documents] == ["n2"]
+    assert result.rejected == [
+        Rejected(
+            f"{path}:line 1", 'no "text" field; add "text": "..." with the article to the line'
+        )
+    ]
+
+
+def test_lists_and_mappings_where_one_value_is_expected_are_rejected(tmp_path):
+    md = _md(tmp_path / "list-id.md", "2025-02-12\nid: [a, b]")
+    jsonl = tmp_path / "wire.jsonl"
+    jsonl.write_text(
+        '{"id": ["n3"], "date": "2025-02-12", "text": "x"}\n'
+        '{"id": "n4", "date": "2025-02-12", "text": "x", "title": {"a": 1}}\n'
+        '{"id": "n5", "date": ["2025-02-12"], "text": "x"}\n'
+        '{"id": 6, "date": "2025-02-12", "text": "x", "title": "Fine"}\n',
+        encoding="utf-8",
+    )
+    result = read_documents([md, jsonl])
+    assert [d.id for d in result.documents] == ["6"]  # a number is one value
+    assert [(r.source, r.reason) for r in result.rejected] == [
+        (str(md), "id is a list, not a single value; give the id as one string"),
+        (f"{jsonl}:line 1", "id is a list, not a single value; give the id as one string"),
+        (f"{jsonl}:line 2", "title is a mapping, not a single value; give the title as one string"),
+        (f"{jsonl}:line 3", "date is a list, not a single value; give the date as one string"),
+    ]
+
+
+def test_csv_duplicate_column_rejects_the_file(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("id,date,text,Text\na,2025-02-12,one,two\n", encoding="utf-8")
+    assert read_documents([path]).rejected == [
+        Rejected(
+            str(path),
+            "duplicate column 'text' in the header; keep one text column "
+            "(rename or remove the others)",
+        )
+    ]
+    other = tmp_path / "extra.csv"  # repeated columns the reader ignores do no harm
+    other.write_text("id,date,text,note,note\na,2025-02-12,one,x,y\n", encoding="utf-8")
+    assert [d.id for d in read_documents([other]).documents] == ["a"]
+
+
+def test_text_over_the_size_limit_is_rejected_and_the_batch_goes_on(tmp_path):
+    assert MAX_TEXT_CHARS == 1_000_000
+    big = _md(tmp_path / "a-big.md", "2025-02-12", "x" * (MAX_TEXT_CHARS + 1))
+    _md(tmp_path / "b-limit.md", "2025-02-12", "y" * MAX_TEXT_CHARS)
+    result = read_documents([tmp_path])
+    assert [d.id for d in result.documents] == ["b-limit"]
+    assert result.rejected == [
+        Rejected(
+            str(big),
+            "text is 1,000,001 characters, over the 1,000,000 limit for one article; "
+            "split it into articles",
+        )
+    ]
