@@ -112,3 +112,11 @@ def test_another_programs_database_is_refused_and_left_as_it_was(norland, tmp_pa
         compare(_config(tmp_path, synthetic, store=empty), **COMPARE)
     with Store.open(empty) as db:  # a run may make an empty file its store
         assert db.schema_version >= 1
+
+
+def test_a_comparison_outside_a_run_does_not_claim_shifts_are_old(norland):
+    here, synthetic, _ = norland
+    shifts = compare(_config(here, synthetic), **COMPARE, out_dir=here / "report")
+    # whether a shift is new is a run's statement (against the runs before it); compare makes
+    # none, so the column is empty, not False
+    assert shifts["new_since_last_run"].isna().all()

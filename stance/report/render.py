@@ -84,7 +84,11 @@ def format_evidence(evidence: Sequence[Any]) -> str:
 def shifts_frame(
     shifts: Sequence[Shift], new: set[tuple[str, str, str]] | None = None
 ) -> pd.DataFrame:
-    """Shifts as a table with :data:`SHIFT_COLUMNS` (evidence flattened to text)."""
+    """Shifts as a table with :data:`SHIFT_COLUMNS` (evidence flattened to text).
+
+    ``new`` holds the keys of the shifts a run flagged for the first time; without it (a
+    comparison outside a run) ``new_since_last_run`` is left empty rather than False.
+    """
     import pandas as pd
 
     rows = []
@@ -92,7 +96,7 @@ def shifts_frame(
         row = {c: getattr(s, c) for c in SHIFT_COLUMNS if hasattr(s, c)}
         row["evidence_before"] = format_evidence(s.evidence_before)
         row["evidence_after"] = format_evidence(s.evidence_after)
-        row["new_since_last_run"] = new is not None and shift_key(s) in new
+        row["new_since_last_run"] = None if new is None else shift_key(s) in new
         rows.append(row)
     return pd.DataFrame(rows, columns=SHIFT_COLUMNS)
 
