@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from stance._yaml import LINE_KEY, load_yaml, where
 from stance.errors import ConfigError
+from stance.ingest import implausible_date, utc_today
 from stance.records import STANCE_CLASSES, Claim, Document
 
 if TYPE_CHECKING:
@@ -213,6 +214,9 @@ def load_baseline(
                 f"{at}: period has neither a start nor an end; write "
                 "`period: {start: YYYY-MM-DD, end: YYYY-MM-DD}` or give a `date:`"
             )
+        implausible = implausible_date(date, today=utc_today())
+        if implausible:  # a baseline records what was said; a future date is a typing error
+            raise ConfigError(f"{at}: {implausible}")
         actor = _text(item["actor"])
         if registry is not None:
             _check_actor(actor, date, registry, at)

@@ -238,3 +238,18 @@ def test_unreadable_baseline_files(tmp_path):
     path.write_bytes("statements:\n  - text: caf\xe9\n".encode("latin-1"))
     with pytest.raises(ConfigError, match="latin1.yaml is not valid UTF-8 .*; re-save it as UTF-8"):
         load_baseline(path)
+
+
+def test_a_baseline_statement_dated_in_the_future_is_refused(tmp_path):
+    path = tmp_path / "future.yaml"
+    path.write_text(
+        "statements:\n"
+        "  - id: s1\n    actor: us-executive\n    date: 2099-07-11\n"
+        "    text: Ukraine's future is in NATO.\n"
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"future.yaml line 2: statement 1 \('s1'\): date "
+        r"2099-07-11 is in the future \(today is .*\); check the date",
+    ):
+        load_baseline(path)
