@@ -20,7 +20,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-# torch first and pinned: an unpinned torch would pull a multi-GB CUDA build.
-.venv/bin/python -m pip install --quiet "torch==2.13.0"
+# torch first and pinned: an unpinned torch would pull a multi-GB CUDA build. The pin picks the
+# version; which build comes depends on where pip looks. Where pip's configuration offers no CPU
+# wheel (this project's CI has one), set TORCH_INDEX=https://download.pytorch.org/whl/cpu: pip
+# then also looks there and takes its CPU build (2.13.0+cpu).
+.venv/bin/python -m pip install --quiet ${TORCH_INDEX:+--extra-index-url "$TORCH_INDEX"} "torch==2.13.0"
 .venv/bin/python -m pip install --quiet -e ".[dev]"
 echo "stance installed in .venv: $(.venv/bin/stance --help >/dev/null && echo ok)"

@@ -2,7 +2,7 @@
 
 Every command parses its options, calls one library function and prints what it returns.
 User errors (:class:`stance.errors.StanceError`) become a one-line ``error: ...`` message and
-the exit code documented in ``docs/cli.md``:
+the exit code documented in ``docs/scheduling.md`` and the README:
 
 * 0: success (``run``: no new shifts, or new shifts without ``--fail-on-new-shift``)
 * 1: ``run --fail-on-new-shift`` found new shifts

@@ -6,7 +6,7 @@ walked lazily in sorted order) and turns every bad file, line or row into a
 :class:`~stance.records.Rejected` record whose reason says what is wrong and how to fix it.
 Bad input never stops the batch, and nothing is dropped silently.
 
-Supported inputs (see ``docs/cli.md`` for the config keys that point at them):
+Supported inputs (the README's "Documents" table; the config key `documents` points at them):
 
 * ``.jsonl`` / ``.ndjson``: one JSON object per line with ``id``, ``date``, ``text`` and
   optional ``title``, ``url``, ``outlet``, ``author``.

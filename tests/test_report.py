@@ -210,3 +210,14 @@ def test_evidence_sources_link_to_their_address(case, tmp_path):
         in html
     )
     assert 'src="http' not in html
+
+
+def test_an_analysts_label_is_marked_next_to_the_models_reading(case, tmp_path):
+    timeline, shifts = case
+    data = _data(timeline, shifts)
+    claims = data.claims.assign(override="")
+    claims.loc[claims.index[0], "override"] = "against"
+    paths = write_report(dataclasses.replace(data, claims=claims), tmp_path)
+    md, html = paths["markdown"].read_text(), paths["html"].read_text()
+    assert md.count("(analyst's label)") == 1 and html.count("(analyst's label)") == 1
+    assert md.count(" (model) |") == 1
