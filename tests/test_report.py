@@ -221,3 +221,19 @@ def test_an_analysts_label_is_marked_next_to_the_models_reading(case, tmp_path):
     md, html = paths["markdown"].read_text(), paths["html"].read_text()
     assert md.count("(analyst's label)") == 1 and html.count("(analyst's label)") == 1
     assert md.count(" (model) |") == 1
+
+
+def test_each_shift_states_its_positions_on_the_scale(case, tmp_path):
+    # "softening (favor → favor)" only makes sense with the two positions beside it
+    timeline, shifts = case
+    paths = write_report(_data(timeline, shifts), tmp_path)
+    md, html = paths["markdown"].read_text(), paths["html"].read_text()
+    both = [s for s in shifts if s.before_position is not None and s.after_position is not None]
+    assert both
+    for s in both:
+        line = (
+            f"position {s.before_position:+.2f} ({s.n_before} statement"
+            f"{'s' if s.n_before != 1 else ''}) → {s.after_position:+.2f} ({s.n_after}), "
+            "from −1 against to +1 favor"
+        )
+        assert line in md and line.replace("position", "Position", 1) in html
