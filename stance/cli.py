@@ -65,10 +65,10 @@ def _setup_logging(path: Path, option: str = "--log-file") -> None:
     it, named in the error if it cannot be written)."""
     import logging
 
-    logger = logging.getLogger("stance")
-    logger.setLevel(logging.INFO)
     from stance.errors import output_file
 
+    logger = logging.getLogger("stance")
+    logger.setLevel(logging.INFO)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     output_file(path, option)
     to_file = logging.FileHandler(path, encoding="utf-8")

@@ -5,6 +5,9 @@ The CLI prints ``error: <message>`` on one line and exits with the code of the e
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 
 class StanceError(Exception):
     """Base class of all user-facing errors."""
@@ -26,13 +29,11 @@ class ModelMismatchError(StanceError):
     exit_code = 3
 
 
-def output_file(path, option: str):
+def output_file(path: str | os.PathLike[str], option: str) -> Path:
     """``path`` as a :class:`~pathlib.Path` a command can write a file to: its folder is
     created, and a path that is a folder (or whose folder cannot be made) is an
     :class:`InputError` naming ``option`` and the fix. Called before any work is done, so a
     wrong path costs nothing."""
-    from pathlib import Path
-
     path = Path(path)
     if path.is_dir():
         raise InputError(f"{path}: a folder, not a file; pass {option} with a file name")

@@ -196,7 +196,7 @@ def classify_csv(
     output.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(output, index=False)
     frame.attrs["voting_targets"] = model.meta.get("adapted", {}).get("voting_targets", 0)
-    frame.attrs["voted_rows"] = sum(target in (model.votes or {}) for target in targets)
+    frame.attrs["voted_rows"] = sum(target in model.votes for target in targets)
     if shots is not None:
         sides = shots[shots["label"] != "neutral"].groupby("target")["label"].nunique()
         frame.attrs["one_sided_targets"] = sorted(sides.index[sides < 2])
