@@ -369,7 +369,7 @@ def run(
     from stance.codebook import Codebook
     from stance.ingest import iter_documents
     from stance.registry import ActorRegistry
-    from stance.store import Store
+    from stance.store import Store, run_lock
 
     started = time.perf_counter()
     # one path (or id) where a list is expected is that one, as in a config, not its characters
@@ -400,7 +400,8 @@ def run(
     counts: Counter = Counter()
     rejected: list[Rejected] = []
 
-    with Store.open(db_path) as db:
+    # one run per store at a time (run_lock), released even if the run is killed
+    with run_lock(db_path), Store.open(db_path) as db:
         run_id = db.begin_run(
             config={"config": str(config_path or ""), "documents": [str(d) for d in documents]}
         )
@@ -486,6 +487,42 @@ def run(
             },
             "seconds": round(time.perf_counter() - started, 2),
         }
+
+        act_names = dict(names.actors)
+        claims_df = claims_frame(claims, scores, names=act_names)
+        result = RunResult(
+            claims=claims_df,
+            timeline=timeline,
+            shifts=shifts_frame(shifts, new_keys),
+            shift_records=shifts,
+            summary=summary,
+            rejected=rejected,
+            examples=checked,
+        )
+        if out is not None:
+            from stance.report.render import ReportData, write_report
+
+            labels = {t.id: t.label for t in book.topics}
+            result.paths = write_report(
+                ReportData(
+                    title=title,
+                    summary=summary,
+                    shifts=shifts,
+                    claims=claims_df,
+                    timeline=timeline,
+                    periods=administration_periods(timeline, registry),
+                    topic_labels=labels,
+                    heatmap=heatmap_matrix(timeline, registry, labels),
+                    new_shifts=new_keys,
+                    unregistered=unregistered,
+                    rejected=rejected,
+                    examples=checked,
+                    matches=matches,
+                ),
+                out / dt.date.today().isoformat() if dated_reports else out,
+            )
+        # the report is out: only now does the run count as finished (put_shifts treats the
+        # shifts of an unfinished run, killed before anyone was told, as new again next time)
         db.finish_run(run_id, summary)
         log.info(
             "run %s: %d documents (%d new, %d unchanged, %d rejected), %d claims, %d shifts (%d new)",
@@ -497,39 +534,5 @@ def run(
             summary["claims"],
             summary["shifts"],
             summary["shifts_new"],
-        )
-
-    act_names = dict(names.actors)
-    claims_df = claims_frame(claims, scores, names=act_names)
-    result = RunResult(
-        claims=claims_df,
-        timeline=timeline,
-        shifts=shifts_frame(shifts, new_keys),
-        shift_records=shifts,
-        summary=summary,
-        rejected=rejected,
-        examples=checked,
-    )
-    if out is not None:
-        from stance.report.render import ReportData, write_report
-
-        labels = {t.id: t.label for t in book.topics}
-        result.paths = write_report(
-            ReportData(
-                title=title,
-                summary=summary,
-                shifts=shifts,
-                claims=claims_df,
-                timeline=timeline,
-                periods=administration_periods(timeline, registry),
-                topic_labels=labels,
-                heatmap=heatmap_matrix(timeline, registry, labels),
-                new_shifts=new_keys,
-                unregistered=unregistered,
-                rejected=rejected,
-                examples=checked,
-                matches=matches,
-            ),
-            out / dt.date.today().isoformat() if dated_reports else out,
         )
     return result

@@ -93,6 +93,58 @@ _BATCH = 5000
 _KEYS_PER_QUERY = 500
 
 
+#: How long a run waits for another run on the same store to finish (:func:`run_lock`).
+LOCK_WAIT_SECONDS = 30.0
+
+
+@contextlib.contextmanager
+def run_lock(path: str | Path, *, wait: float | None = None) -> Iterator[None]:
+    """Hold the store's run lock (the file ``<store>.lock``) while a run writes to it.
+
+    Two runs on one store would extract and score the same documents twice, race to create
+    the schema and both report the same shifts as new. A second run waits up to ``wait``
+    seconds (default :data:`LOCK_WAIT_SECONDS`) for the first to finish, then gives up with a
+    :class:`ConfigError`. The lock is the operating system's (``flock``): it is released when
+    the process ends, even if it is killed. An in-memory store needs none.
+    """
+    name = str(path)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock (documented in docs/scheduling.md)
+        fcntl = None
+    if name == ":memory:" or fcntl is None:
+        yield
+        return
+    import time
+
+    lock_path = Path(name + ".lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = lock_path.open("a")
+    except OSError as exc:
+        raise ConfigError(
+            f"store {name}: cannot make its lock file {lock_path} ({exc.strerror}); "
+            "set `store` in the config (or --out) to a writable place"
+        ) from None
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ConfigError(
+                        f"store {name} is in use by another stance run (waited "
+                        f"{LOCK_WAIT_SECONDS if wait is None else wait:g} s); run again when "
+                        "it has finished, or give this config its own `store`"
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -523,12 +575,18 @@ class Store:
         """Store a run's shifts (replacing any stored for it) and return the new ones.
 
         A shift is identified by (actor, topic, change, before_stance, after_stance); it is new
-        when no earlier run (smaller run id) flagged the same.
+        when no earlier *finished* run (smaller run id, :meth:`finish_run` called) flagged the
+        same: a run killed after storing its shifts but before its report was written alerted
+        nobody, so the next run flags those shifts as new again.
         """
-        key_cols = ", ".join(_SHIFT_KEY)
+        key_cols = ", ".join(f"s.{k}" for k in _SHIFT_KEY)
         with self._tx() as conn:
             earlier = set(
-                conn.execute(f"SELECT {key_cols} FROM shifts WHERE run_id < ?", (run_id,))
+                conn.execute(
+                    f"SELECT {key_cols} FROM shifts s JOIN runs r ON r.run_id = s.run_id "
+                    "WHERE s.run_id < ? AND r.finished IS NOT NULL",
+                    (run_id,),
+                )
             )
             conn.execute("DELETE FROM shifts WHERE run_id = ?", (run_id,))
             new, rows = [], []
@@ -541,14 +599,17 @@ class Store:
         return new
 
     def shifts(self, run_id: int | None = None, *, new_only: bool = False) -> list[Shift]:
-        """A run's shifts in the order they were stored (default: the latest run's).
+        """A run's shifts in the order they were stored (default: the latest finished run's).
 
         Args:
-            run_id: The run; ``None`` means the run with the highest id.
+            run_id: The run; ``None`` means the finished run with the highest id (a run that
+                was interrupted before its report was written is left out).
             new_only: Only the shifts that were new in that run.
         """
         if run_id is None:
-            run_id = self._conn.execute("SELECT MAX(run_id) FROM runs").fetchone()[0]
+            run_id = self._conn.execute(
+                "SELECT MAX(run_id) FROM runs WHERE finished IS NOT NULL"
+            ).fetchone()[0]
         sql = "SELECT record FROM shifts WHERE run_id = ?" + (" AND is_new = 1" if new_only else "")
         return [_load(Shift, r) for (r,) in self._conn.execute(sql + " ORDER BY seq", (run_id,))]
 

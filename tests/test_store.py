@@ -248,10 +248,12 @@ def test_put_shifts_reports_new_shifts_across_runs(store):
     reversal, new_topic = make_shift(), make_shift(topic="tariffs", change="new")
     r1 = store.begin_run(config={})
     assert store.put_shifts(r1, [reversal]) == [reversal]
+    store.finish_run(r1, {})
     r2 = store.begin_run(config={})
     # Same key with other figures is not new; another key is.
     drifted = dataclasses.replace(reversal, confidence=0.9, after_position=-0.9)
     assert store.put_shifts(r2, [drifted, new_topic]) == [new_topic]
+    store.finish_run(r2, {})
     assert store.shifts() == [drifted, new_topic]
     assert store.shifts(r1) == [reversal]
     assert store.shifts(r2, new_only=True) == [new_topic]
@@ -403,3 +405,50 @@ def test_a_store_path_that_cannot_be_a_file_is_a_config_error(tmp_path):
     text.write_text("meeting notes, not a database " * 40)
     with pytest.raises(ConfigError, match="is not a SQLite database"):
         Store.open(text)
+
+
+def test_shifts_of_a_run_killed_before_it_finished_are_new_again(store):
+    # a run stored its shifts, then died before its report (and alerts) went out
+    reversal = make_shift()
+    killed = store.begin_run(config={})
+    assert store.put_shifts(killed, [reversal]) == [reversal]
+    assert store.shifts() == []  # the latest *finished* run's: none yet
+    retry = store.begin_run(config={})
+    assert store.put_shifts(retry, [reversal]) == [reversal]  # still new: nobody was told
+    store.finish_run(retry, {})
+    assert store.shifts() == [reversal]
+    after = store.begin_run(config={})
+    assert store.put_shifts(after, [reversal]) == []
+
+
+def test_a_second_run_on_a_store_waits_then_says_it_is_in_use(tmp_path):
+    path = tmp_path / "stance.sqlite"
+    busy = r"is in use by another stance run \(waited 0.2 s\)"
+    with store_module.run_lock(path), pytest.raises(ConfigError, match=busy):  # noqa: SIM117
+        with store_module.run_lock(path, wait=0.2):
+            pass
+    with store_module.run_lock(path, wait=0.2):  # released when the first run ends
+        pass
+    with store_module.run_lock(":memory:"), store_module.run_lock(":memory:"):
+        pass  # nothing to share
+
+
+def test_a_killed_run_releases_its_lock(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "stance.sqlite"
+    hold = (
+        "import sys, time\nfrom stance.store import run_lock\n"
+        f"with run_lock({str(path)!r}):\n    print('held', flush=True)\n    time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", hold], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "held"
+        with pytest.raises(ConfigError, match="in use"), store_module.run_lock(path, wait=0.2):
+            pass
+    finally:
+        child.kill()
+        child.wait()
+    with store_module.run_lock(path, wait=2):  # the operating system let go of it
+        pass
