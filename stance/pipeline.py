@@ -395,7 +395,7 @@ def run(
         out.mkdir(parents=True, exist_ok=True)
     identity = model_identity(Path(model) if model else None)
     models = _Models(Path(model) if model else None, book, adapt=adapt_to_examples)
-    topic_hashes = topic_versions(book, adapt_to_examples)
+    topic_hashes = topic_versions(book, adapt_to_examples, topic_threshold)
     model_id = identity["sha256"]
     counts: Counter = Counter()
     rejected: list[Rejected] = []

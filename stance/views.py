@@ -76,16 +76,19 @@ def model_identity(model_dir: Path | None) -> dict[str, str]:
     }
 
 
-def topic_versions(codebook: Codebook, adapt: bool) -> dict[str, str]:
+def topic_versions(codebook: Codebook, adapt: bool, threshold: float) -> dict[str, str]:
     """A hash per topic of everything its scores depend on (re-score only what changed).
 
     With ``adapt`` a topic's examples vote on its own statements only (``StanceModel.adapt``,
     method ``vote``), so an example change re-scores its topic alone; turning ``adapt`` on or
-    off re-scores every topic.
+    off re-scores every topic. ``threshold`` (the run's ``topic_threshold``) decides which
+    claims a topic links, so changing it re-scores every topic too (otherwise the store would
+    keep the links of the old threshold).
     """
     out = {}
     for t in codebook.topics:
         parts = [t.id, t.proposition, *t.keywords, *t.favor_examples, *t.against_examples]
+        parts.append(f"threshold: {float(threshold):g}")
         if adapt:
             parts.append("examples: vote")
         out[t.id] = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
@@ -288,7 +291,7 @@ def from_store(
             "with the folder a run wrote its report to)"
         )
     book = Codebook.load(cfg.codebook)
-    topic_hashes = topic_versions(book, cfg.adapt_to_examples)
+    topic_hashes = topic_versions(book, cfg.adapt_to_examples, cfg.topic_threshold)
     model_id = model_identity(cfg.model)["sha256"]
     with Store.open(path, create=False) as db:
         claims = db.claims()
@@ -297,7 +300,8 @@ def from_store(
         if stale:
             raise ConfigError(
                 f"{path}: no current scores for topic(s) {', '.join(stale)}: the codebook, the "
-                "model or adapt_to_examples changed since the store's last run; run `stance run "
+                "model, topic_threshold or adapt_to_examples changed since the store's last run; "
+                "run `stance run "
                 f"--config {config}` to score them, then try again"
             )
         scores, timeline, names = timeline_from_store(

@@ -136,8 +136,11 @@ def test_with_examples_voting_an_example_change_rescores_its_topic_only(codebook
     first = codebook.topics[0]
     changed = replace(first, favor_examples=(*first.favor_examples, "A new favor example."))
     edited = replace(codebook, topics=(changed, *codebook.topics[1:]))
-    before, after = topic_versions(codebook, True), topic_versions(edited, True)
+    before, after = topic_versions(codebook, True, 0.6), topic_versions(edited, True, 0.6)
     assert [t.id for t in codebook.topics if before[t.id] != after[t.id]] == [first.id]
-    # turning the vote on or off re-scores every topic
-    plain = topic_versions(codebook, False)
+    # turning the vote on or off re-scores every topic, and so does another link threshold
+    plain = topic_versions(codebook, False, 0.6)
     assert all(plain[t.id] != before[t.id] for t in codebook.topics)
+    lower = topic_versions(codebook, True, 0.45)
+    assert all(lower[t.id] != before[t.id] for t in codebook.topics)
+    assert topic_versions(codebook, True, 0.6) == before  # the same settings, the same hashes

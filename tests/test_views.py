@@ -120,3 +120,21 @@ def test_a_comparison_outside_a_run_does_not_claim_shifts_are_old(norland):
     # whether a shift is new is a run's statement (against the runs before it); compare makes
     # none, so the column is empty, not False
     assert shifts["new_since_last_run"].isna().all()
+
+
+def test_changing_the_link_threshold_relinks_a_stored_run(norland, tmp_path):
+    _, synthetic, fresh = norland
+    kwargs = dict(
+        documents=[synthetic / "articles.jsonl"],
+        codebook=synthetic / "codebook.yaml",
+        actors=synthetic / "actors.yaml",
+        out_dir=tmp_path / "report",
+        min_confidence=0.3,
+    )
+    strict = stance.run(**kwargs, topic_threshold=0.95)
+    relaxed = stance.run(**kwargs, topic_threshold=0.45)
+    # the second run re-links and re-scores: it reads like a fresh run at 0.45, not like 0.95
+    assert strict.summary["claims_linked"] < relaxed.summary["claims_linked"]
+    assert relaxed.summary["pairs_scored"] > 0
+    assert relaxed.summary["claims_linked"] == fresh.summary["claims_linked"]
+    assert sorted(relaxed.shifts["topic"]) == sorted(fresh.shifts["topic"])
