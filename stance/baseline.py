@@ -41,6 +41,9 @@ if TYPE_CHECKING:
     from stance.codebook import Codebook
     from stance.registry import ActorRegistry
 
+#: Every baseline statement is stored as a document whose id starts with this.
+DOCUMENT_PREFIX = "baseline/"
+
 _DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?")
 
 
@@ -224,7 +227,7 @@ def load_baseline(
             _check_topic(topic, codebook, at)
         text = _text(item["text"])
         doc = Document(
-            id=f"baseline/{name}/{sid}",
+            id=f"{DOCUMENT_PREFIX}{name}/{sid}",
             date=date,
             text=text,
             title=item.get("source"),

@@ -117,6 +117,12 @@ def run(
         + (f"; {marked} evidence quote(s) marked ⚠ other side: read them twice" if marked else ""),
         err=True,
     )
+    if s["documents_not_in_input"]:
+        typer.echo(
+            f"{s['documents_not_in_input']} stored document(s) are no longer in the input and "
+            "still count (`forget_missing = true` in the config drops them)",
+            err=True,
+        )
     typer.echo(json.dumps(s, indent=2, default=str))
     if not s["documents_new"] + s["documents_skipped"]:
         # a feed that delivered nothing readable is not a quiet day: say so, and exit 2

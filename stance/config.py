@@ -69,6 +69,8 @@ class RunConfig:
             (docs/stance-model.md, "Topic examples").
         dated_reports: Write each run's report into ``out_dir/YYYY-MM-DD/`` (scheduled runs);
             the store stays at ``out_dir/stance.sqlite``.
+        forget_missing: Drop stored documents no longer among ``documents`` (default: the
+            store keeps them, and they still count).
     """
 
     documents: tuple[Path, ...]
@@ -83,6 +85,7 @@ class RunConfig:
     min_confidence: float = 0.5
     adapt_to_examples: bool = False
     dated_reports: bool = False
+    forget_missing: bool = False
     source: Path | None = field(default=None, compare=False)
 
     def as_kwargs(self) -> dict[str, Any]:
@@ -141,7 +144,7 @@ def load_config(path: str | Path) -> RunConfig:
 
 
 #: Scalar keys: the type each must have and what its value may be (the fix in the message).
-_FLAGS = {"adapt_to_examples", "dated_reports"}
+_FLAGS = {"adapt_to_examples", "dated_reports", "forget_missing"}
 _SHARES = {"topic_threshold": "a number from 0 to 1", "min_confidence": "a number from 0 to 1"}
 
 

@@ -12,6 +12,7 @@ when something needs scoring.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import time
 from collections import Counter
@@ -164,8 +165,10 @@ def _ingest(
     registry: ActorRegistry,
     counts: Counter,
     rejected: list[Rejected],
+    seen: set[str],
 ) -> None:
-    """Store new or changed documents and extract their claims (in batches)."""
+    """Store new or changed documents and extract their claims (in batches); the ids of the
+    documents read (new or unchanged) are added to ``seen``."""
     from stance.extract import extract_claims
 
     version = _extractor_version()
@@ -182,8 +185,15 @@ def _ingest(
             if status == "same" and store.has_claims(item.id, extractor_version=version):
                 counts["documents"] += 1
                 counts["documents_skipped"] += 1
+                seen.add(item.id)
                 continue
             copy_of = store.same_content(item)
+            if copy_of is not None and copy_of not in seen and _moved_away(store, copy_of):
+                # a renamed file whose id came from its name: the old id's file is gone
+                log.info("%s: renamed from %s (same date, title and text)", item.source, copy_of)
+                store.delete_documents([copy_of])
+                counts["documents_renamed"] += 1
+                copy_of = None
             if copy_of is not None:
                 # the same article under another id (a wire story filed twice): its claims
                 # would count twice as evidence
@@ -198,6 +208,7 @@ def _ingest(
             store.put_document(item)
             todo.append(item)
             counts["documents_new"] += 1
+            seen.add(item.id)
         if not todo:
             continue
         if nlp is None:
@@ -212,21 +223,55 @@ def _ingest(
             counts["claims_new"] += len(claims)
 
 
+def _baseline_version(st: Any) -> str:
+    """The "extractor version" of a baseline statement's one claim: everything the file says
+    about it beyond its date and text (actor, speaker, period, pinned topic, analyst label), so
+    editing any of these replaces the stored claim and its scores."""
+    c = st.claim
+    parts = [
+        c.actor,
+        c.speaker,
+        str(c.period_start),
+        str(c.period_end),
+        st.topic or "",
+        st.label or "",
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return f"baseline:{digest}"
+
+
+def _moved_away(store: Store, doc_id: str) -> bool:
+    """Whether the stored document ``doc_id`` was read from a file that no longer exists (a
+    file of its own: a line of a JSONL file or a row of a CSV has no file of its own)."""
+    (doc,) = store.documents([doc_id]) or (None,)
+    source = (doc.source or "") if doc is not None else ""
+    if not source or ":line " in source or ":row " in source:
+        return False
+    return not Path(source).exists()
+
+
 def _store_baselines(
     db: Store, baselines: Sequence[Any], registry: ActorRegistry
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Store baseline statements (unchanged ones are skipped) and return the claims' pinned
-    topics and analyst labels, by claim id."""
+) -> tuple[dict[str, str], dict[str, str], int]:
+    """Store baseline statements (unchanged ones are skipped), forget stored ones no longer in
+    the run's baseline files, and return the claims' pinned topics and analyst labels by claim
+    id, and how many statements were forgotten."""
+    from stance.baseline import DOCUMENT_PREFIX
+
     pinned: dict[str, str] = {}
     overrides: dict[str, str] = {}
+    current = {st.document.id for b in baselines for st in b.statements}
+    gone = [i for i in db.document_ids() if i.startswith(DOCUMENT_PREFIX) and i not in current]
+    removed = db.delete_documents(gone)
     for b in baselines:
         for st in b.statements:
             if st.topic:
                 pinned[st.claim.id] = st.topic
             if st.label:
                 overrides[st.claim.id] = st.label
+            version = _baseline_version(st)
             if db.document_status(st.document) == "same" and db.has_claims(
-                st.document.id, extractor_version="baseline"
+                st.document.id, extractor_version=version
             ):
                 continue
             db.put_document(st.document)
@@ -239,8 +284,8 @@ def _store_baselines(
                     government=res.government,
                     administration=res.administration,
                 )
-            db.put_claims(st.document.id, [claim], extractor_version="baseline")
-    return pinned, overrides
+            db.put_claims(st.document.id, [claim], extractor_version=version)
+    return pinned, overrides, removed
 
 
 def _score_missing(
@@ -337,6 +382,7 @@ def run(
     min_confidence: float = 0.5,
     adapt_to_examples: bool = False,
     dated_reports: bool = False,
+    forget_missing: bool = False,
     progress: bool = False,
     config_path: Path | None = None,
     title: str = "Policy stance shift report",
@@ -358,6 +404,10 @@ def run(
             statements about that topic (``StanceModel.adapt``, method ``vote``).
         dated_reports: Write the report into ``out_dir/YYYY-MM-DD/`` (the store stays in
             ``out_dir``), so a scheduled job keeps one report per day.
+        forget_missing: Drop stored documents that are no longer among ``documents`` (with
+            their claims). Off by default: the store is an archive, and an article moved out
+            of a feed folder still counts (``documents_not_in_input`` in the summary says how
+            many).
         progress: Show progress bars.
         config_path: The config file, recorded in the summary.
         title: Report title.
@@ -365,7 +415,7 @@ def run(
     Returns:
         The run's DataFrames, shift records and summary.
     """
-    from stance.baseline import load_baseline
+    from stance.baseline import DOCUMENT_PREFIX, load_baseline
     from stance.codebook import Codebook
     from stance.ingest import iter_documents
     from stance.registry import ActorRegistry
@@ -399,6 +449,7 @@ def run(
     model_id = identity["sha256"]
     counts: Counter = Counter()
     rejected: list[Rejected] = []
+    seen: set[str] = set()
 
     # one run per store at a time (run_lock), released even if the run is killed
     with run_lock(db_path), Store.open(db_path) as db:
@@ -411,8 +462,15 @@ def run(
             registry=registry,
             counts=counts,
             rejected=rejected,
+            seen=seen,
         )
-        pinned, overrides = _store_baselines(db, baselines, registry)
+        missing = [
+            i for i in db.document_ids() if not i.startswith(DOCUMENT_PREFIX) and i not in seen
+        ]
+        if forget_missing and missing:
+            counts["documents_forgotten"] = db.delete_documents(missing)
+            missing = []
+        pinned, overrides, baselines_removed = _store_baselines(db, baselines, registry)
         # the timeline covers everything in the store: earlier runs' documents count too
         claims = db.claims()
         _score_missing(
@@ -470,6 +528,10 @@ def run(
             "documents_new": counts["documents_new"],
             "documents_skipped": counts["documents_skipped"],
             "documents_rejected": len(rejected),
+            "documents_renamed": counts["documents_renamed"],
+            "documents_not_in_input": len(missing),
+            "documents_forgotten": counts["documents_forgotten"],
+            "baseline_statements_removed": baselines_removed,
             "rejected": [{"source": r.source, "reason": r.reason} for r in rejected],
             "claims": len(claims),
             "claims_new": counts["claims_new"],

@@ -379,6 +379,20 @@ class Store:
             )
         return statuses
 
+    def document_ids(self) -> list[str]:
+        """The ids of every stored document, sorted."""
+        return [row[0] for row in self._conn.execute("SELECT id FROM documents ORDER BY id")]
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> int:
+        """Forget documents with their claims and scores (one transaction); returns how many."""
+        ids = list(doc_ids)
+        with self._tx() as conn:
+            for start in range(0, len(ids), _KEYS_PER_QUERY):
+                chunk = ids[start : start + _KEYS_PER_QUERY]
+                marks = ", ".join("?" * len(chunk))
+                conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", chunk)
+        return len(ids)
+
     def documents(self, doc_ids: Iterable[str] | None = None) -> list[Document]:
         """The stored documents (all, or those with the given ids), by date and id."""
         sql, args = self._select("documents", "id", doc_ids, "date, id")

@@ -58,16 +58,21 @@ CLAIM_COLUMNS = [
 
 
 def model_identity(model_dir: Path | None) -> dict[str, str]:
-    """Name, sha256 and backend of the stance model, read without loading the model.
+    """Name, sha256 and backend of the stance model, read without loading the model (its
+    ``meta.json`` is checked against this code and the installed base encoder).
 
     The store keys scores by ``sha256``: the pipeline scores with the default backend, and the
     fp32 backends (``onnx``, ``torch``) give the same scores, so ``backend`` is recorded in
     run reports but is not part of the key.
     """
     from stance.model import DEFAULT_BACKEND
-    from stance.model.artifact import artifact_sha256, default_artifact_dir
+    from stance.model.artifact import artifact_sha256, default_artifact_dir, read_meta
+    from stance.model.encoder import base_model_hash
 
     path = Path(model_dir) if model_dir else default_artifact_dir()
+    # checked at every run, not only when the model is loaded: a run with nothing new to
+    # score would otherwise report scores of a model that no longer fits the base encoder
+    read_meta(path, base_hash=base_model_hash())
     return {
         "name": path.name if model_dir else "stance-minilm-lora (packaged)",
         "path": str(path),

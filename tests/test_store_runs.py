@@ -1,0 +1,117 @@
+"""What a scheduled run does with inputs that changed since the store's last run: edited or
+removed baseline statements, articles moved out of the feed, a renamed file."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+import stance
+
+BASELINE = """\
+name: test-baseline
+statements:
+  - id: vilnius
+    actor: us-executive
+    date: 2023-07-11
+    text: "Ukraine's future is in NATO."
+    topic: ukraine-nato-membership
+{label}"""
+
+
+@pytest.fixture()
+def feed(tmp_path, fixtures):
+    """A feed folder with the seed article, saved without its `id:` (the id is the file name)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    text = next((fixtures / "seed" / "articles").glob("*.md")).read_text(encoding="utf-8")
+    (folder / "wire-a.md").write_text(
+        text.replace("\nid: trump-putin-ukraine-2025-02-12\n", "\n"), encoding="utf-8"
+    )
+    return folder
+
+
+def _claims(result) -> pd.DataFrame:
+    return result.claims[result.claims["kind"] == "baseline"]
+
+
+def test_editing_or_removing_a_baseline_statement_takes_effect(tmp_path, feed):
+    baseline = tmp_path / "baseline.yaml"
+    baseline.write_text(BASELINE.format(label=""))
+    kwargs = dict(documents=[feed], out_dir=tmp_path / "out")
+    first = stance.run(**kwargs, baseline=[baseline])
+    (row,) = _claims(first).itertuples()
+    assert row.override == "" and row.stance == "favor"
+    # the analyst labels it: the stored claim is replaced and the label counts
+    baseline.write_text(BASELINE.format(label="    label: against\n"))
+    labelled = stance.run(**kwargs, baseline=[baseline])
+    (row,) = _claims(labelled).itertuples()
+    assert row.override == "against" and row.stance == "against"
+    assert labelled.summary["pairs_scored"] > 0
+    # the file leaves the config: its statement leaves the timeline
+    dropped = stance.run(**kwargs)
+    assert _claims(dropped).empty and dropped.summary["baseline_statements_removed"] == 1
+
+
+def test_articles_moved_out_of_the_feed_are_counted_and_can_be_forgotten(tmp_path, feed):
+    kwargs = dict(out_dir=tmp_path / "out")
+    first = stance.run(documents=[feed], **kwargs)
+    assert first.summary["documents_not_in_input"] == 0 and len(first.claims)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    kept = stance.run(documents=[empty], **kwargs)
+    # the store is an archive: the article still counts, and the summary says so
+    assert kept.summary["documents_not_in_input"] == 1
+    assert len(kept.claims) == len(first.claims)
+    forgotten = stance.run(documents=[empty], forget_missing=True, **kwargs)
+    assert forgotten.summary["documents_forgotten"] == 1 and forgotten.claims.empty
+
+
+def test_a_renamed_file_is_read_as_a_rename_not_as_a_copy(tmp_path, feed):
+    baseline = ["stance:baselines/us-russia-ukraine-2021-2024.yaml"]
+    kwargs = dict(documents=[feed], baseline=baseline, out_dir=tmp_path / "out")
+    first = stance.run(**kwargs)
+    assert first.summary["shifts_new"] == 3
+    shutil.move(feed / "wire-a.md", feed / "wire-b.md")
+    renamed = stance.run(**kwargs)
+    assert renamed.summary["documents_rejected"] == 0
+    assert renamed.summary["documents_renamed"] == 1
+    assert renamed.summary["documents_not_in_input"] == 0
+    assert set(renamed.claims["doc_id"]) - {
+        c for c in renamed.claims["doc_id"] if c.startswith("baseline/")
+    } == {"wire-b"}
+    assert len(renamed.claims) == len(first.claims)
+    assert renamed.summary["shifts_new"] == 0  # the same shifts: no second alert
+    # a real copy next to it is still refused
+    shutil.copy(feed / "wire-b.md", feed / "wire-c.md")
+    copied = stance.run(**kwargs)
+    assert copied.summary["documents_rejected"] == 1
+    assert (
+        "same date, title and text as document 'wire-b'" in copied.summary["rejected"][0]["reason"]
+    )
+
+
+def test_a_model_that_does_not_fit_the_base_encoder_is_refused_even_with_nothing_to_score(
+    tmp_path, feed
+):
+    import json
+
+    from stance.errors import ModelMismatchError
+    from stance.model.artifact import default_artifact_dir
+
+    kwargs = dict(documents=[feed], out_dir=tmp_path / "out")
+    stance.run(**kwargs)
+    copy = tmp_path / "model"
+    shutil.copytree(default_artifact_dir(), copy)
+    meta = json.loads((copy / "meta.json").read_text())
+    real = meta["base_model"]["sha256"]
+    meta["base_model"]["sha256"] = real[:-1] + ("1" if real.endswith("0") else "0")
+    (copy / "meta.json").write_text(json.dumps(meta))
+    # the weights are the packaged ones, so its scores look stored already; the check must not
+    # wait for a new document to load the model
+    with pytest.raises(
+        ModelMismatchError, match="trained on base encoder sha256 [0-9a-f]{64}, but"
+    ):
+        stance.run(**kwargs, model=copy)
