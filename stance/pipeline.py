@@ -205,6 +205,7 @@ def _ingest(
                 log.warning("rejected %s: %s", item.source, reason)
                 continue
             counts["documents"] += 1
+            counts["documents_changed"] += status == "changed"
             store.put_document(item)
             todo.append(item)
             counts["documents_new"] += 1
@@ -238,6 +239,17 @@ def _baseline_version(st: Any) -> str:
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
     return f"baseline:{digest}"
+
+
+def _dated_folder(out: Path) -> Path:
+    """Today's report folder in ``out`` (``YYYY-MM-DD``); a second run on the same day gets
+    ``YYYY-MM-DD-2`` and so on, so no report (and its "new since the last run") is lost."""
+    day = dt.date.today().isoformat()
+    folder, n = out / day, 1
+    while (folder / "run.json").exists():
+        n += 1
+        folder = out / f"{day}-{n}"
+    return folder
 
 
 def _moved_away(store: Store, doc_id: str) -> bool:
@@ -528,6 +540,7 @@ def run(
             "documents_new": counts["documents_new"],
             "documents_skipped": counts["documents_skipped"],
             "documents_rejected": len(rejected),
+            "documents_changed": counts["documents_changed"],
             "documents_renamed": counts["documents_renamed"],
             "documents_not_in_input": len(missing),
             "documents_forgotten": counts["documents_forgotten"],
@@ -581,7 +594,7 @@ def run(
                     examples=checked,
                     matches=matches,
                 ),
-                out / dt.date.today().isoformat() if dated_reports else out,
+                _dated_folder(out) if dated_reports else out,
             )
         # the report is out: only now does the run count as finished (put_shifts treats the
         # shifts of an unfinished run, killed before anyone was told, as new again next time)

@@ -115,3 +115,21 @@ def test_a_model_that_does_not_fit_the_base_encoder_is_refused_even_with_nothing
         ModelMismatchError, match="trained on base encoder sha256 [0-9a-f]{64}, but"
     ):
         stance.run(**kwargs, model=copy)
+
+
+def test_dated_reports_keep_every_run_of_a_day_and_one_store(tmp_path, feed):
+    import datetime as dt
+
+    kwargs = dict(documents=[feed], out_dir=tmp_path / "out", dated_reports=True)
+    first = stance.run(**kwargs)
+    (feed / "wire-a.md").write_text(
+        (feed / "wire-a.md").read_text(encoding="utf-8") + "\nA late paragraph.\n",
+        encoding="utf-8",
+    )
+    second = stance.run(**kwargs)
+    day = dt.date.today().isoformat()
+    assert first.paths["markdown"].parent == tmp_path / "out" / day
+    assert second.paths["markdown"].parent == tmp_path / "out" / f"{day}-2"
+    assert first.paths["markdown"].exists()  # not overwritten
+    assert (tmp_path / "out" / "stance.sqlite").exists()
+    assert second.summary["documents_changed"] == 1 and second.summary["documents_new"] == 1
