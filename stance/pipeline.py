@@ -431,7 +431,7 @@ def run(
     from stance.codebook import Codebook
     from stance.ingest import iter_documents
     from stance.registry import ActorRegistry
-    from stance.store import Store, run_lock
+    from stance.store import Store, run_lock, shift_identity
 
     started = time.perf_counter()
     # one path (or id) where a list is expected is that one, as in a config, not its characters
@@ -505,7 +505,10 @@ def run(
         shifts = compare_governments(
             timeline, registry, governments=governments, min_confidence=min_confidence
         )
+        previous = db.shifts()  # the last finished run's, for what it flagged and this one not
         new = db.put_shifts(run_id, shifts)
+        flagged = {shift_identity(s) for s in shifts}
+        gone = [s for s in previous if shift_identity(s) not in flagged]
         from stance.report.render import shift_key, shifts_frame
 
         new_keys = {shift_key(s) for s in new}
@@ -552,6 +555,7 @@ def run(
             "pairs_scored": counts["pairs_scored"],
             "shifts": len(shifts),
             "shifts_new": len(new),
+            "shifts_no_longer_flagged": len(gone),
             "min_confidence": min_confidence,
             "topic_threshold": topic_threshold,
             "unregistered_speakers": unregistered,
@@ -589,6 +593,7 @@ def run(
                     topic_labels=labels,
                     heatmap=heatmap_matrix(timeline, registry, labels),
                     new_shifts=new_keys,
+                    gone_shifts=gone,
                     unregistered=unregistered,
                     rejected=rejected,
                     examples=checked,

@@ -88,6 +88,14 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 _SCORE_COLS = [f.name for f in dataclasses.fields(StanceScore)]
 _SHIFT_KEY = ("actor", "topic", "change", "before_stance", "after_stance")
+
+
+def shift_identity(shift: Shift) -> tuple[str, ...]:
+    """What makes two runs' shifts the same shift (actor, topic, change and both stances):
+    a shift is new when no earlier finished run flagged the same."""
+    return tuple(getattr(shift, k) for k in _SHIFT_KEY)
+
+
 _BATCH = 5000
 #: Keys per ``IN (...)`` query (below SQLite's oldest limit of 999 bound parameters).
 _KEYS_PER_QUERY = 500
@@ -605,7 +613,7 @@ class Store:
             conn.execute("DELETE FROM shifts WHERE run_id = ?", (run_id,))
             new, rows = [], []
             for seq, s in enumerate(shifts):
-                is_new = tuple(getattr(s, k) for k in _SHIFT_KEY) not in earlier
+                is_new = shift_identity(s) not in earlier
                 new += [s] if is_new else []
                 key = [getattr(s, k) for k in _SHIFT_KEY]
                 rows.append((run_id, seq, *key, float(s.confidence), int(is_new), _dump(s)))

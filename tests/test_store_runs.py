@@ -133,3 +133,19 @@ def test_dated_reports_keep_every_run_of_a_day_and_one_store(tmp_path, feed):
     assert first.paths["markdown"].exists()  # not overwritten
     assert (tmp_path / "out" / "stance.sqlite").exists()
     assert second.summary["documents_changed"] == 1 and second.summary["documents_new"] == 1
+
+
+def test_a_shift_the_last_run_flagged_and_this_one_does_not_is_named(tmp_path, feed):
+    baseline = ["stance:baselines/us-russia-ukraine-2021-2024.yaml"]
+    kwargs = dict(documents=[feed], out_dir=tmp_path / "out")
+    first = stance.run(**kwargs, baseline=baseline)
+    assert first.summary["shifts"] == 3 and first.summary["shifts_no_longer_flagged"] == 0
+    # the baseline leaves the config: there is nothing to compare with, so no shift is left
+    second = stance.run(**kwargs)
+    assert second.summary["shifts"] == 0 and second.summary["shifts_no_longer_flagged"] == 3
+    md = second.paths["markdown"].read_text()
+    assert "**No longer flagged** (the last run flagged these" in md
+    assert "Ukraine's NATO membership: reversal (favor → against)" in md.split("## Shifts")[0]
+    assert "No longer flagged" in second.paths["html"].read_text()
+    third = stance.run(**kwargs)  # said once: the run before this one flagged nothing
+    assert third.summary["shifts_no_longer_flagged"] == 0

@@ -63,6 +63,8 @@ class ReportData:
     topic_labels: dict[str, str]
     heatmap: pd.DataFrame
     new_shifts: set[tuple[str, str, str]] = field(default_factory=set)
+    #: shifts the last finished run flagged and this one does not (e.g. a position reverted)
+    gone_shifts: Sequence[Shift] = ()
     unregistered: list[dict[str, Any]] = field(default_factory=list)
     rejected: Sequence[Rejected] = ()
     #: the plain model's reading of the codebook's examples (stance.examples.CHECK_COLUMNS)
@@ -220,6 +222,7 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
         "rejected": list(data.rejected),
         "example_check": list(checks.values()),
         "any_matches": any(v["has_matches"] for v in shift_views),
+        "gone": list(data.gone_shifts),
     }
     loader = jinja2.FileSystemLoader(TEMPLATES)
     md_env = jinja2.Environment(loader=loader, autoescape=False, keep_trailing_newline=True)
