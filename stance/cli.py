@@ -71,7 +71,13 @@ def _setup_logging(path: Path, option: str = "--log-file") -> None:
     logger.setLevel(logging.INFO)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     output_file(path, option)
-    to_file = logging.FileHandler(path, encoding="utf-8")
+    try:
+        to_file = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot write the log ({exc.strerror or type(exc).__name__}); pass "
+            f"{option} with a writable path"
+        ) from None
     to_file.setFormatter(fmt)
     to_stderr = logging.StreamHandler()
     to_stderr.setLevel(logging.WARNING)
@@ -118,11 +124,19 @@ def run(
         err=True,
     )
     if s["documents_not_in_input"]:
+        ids = s["documents_not_in_input_ids"]
+        shown = ", ".join(ids[:5]) + (", ..." if s["documents_not_in_input"] > 5 else "")
         typer.echo(
             f"{s['documents_not_in_input']} stored document(s) are no longer in the input and "
-            "still count (`forget_missing = true` in the config drops them)",
+            f"still count ({shown}; `forget_missing = true` in the config drops them)",
             err=True,
         )
+    for key, what in (
+        ("documents_forgotten", "stored document(s) no longer in the input were dropped"),
+        ("baseline_statements_removed", "baseline statement(s) left the store with their file"),
+    ):
+        if s[key]:
+            typer.echo(f"{s[key]} {what}", err=True)
     typer.echo(json.dumps(s, indent=2, default=str))
     if not s["documents_new"] + s["documents_skipped"]:
         # a feed that delivered nothing readable is not a quiet day: say so, and exit 2

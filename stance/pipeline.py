@@ -252,6 +252,18 @@ def _dated_folder(out: Path) -> Path:
     return folder
 
 
+def _not_in_input(store: Store, seen: set[str], rejected: Sequence[Rejected]) -> list[str]:
+    """Stored article ids this run did not read: neither among the documents read nor among
+    those it rejected (a file still there but unreadable now is in the input, not missing)."""
+    from stance.baseline import DOCUMENT_PREFIX
+
+    unread = [
+        i for i in store.document_ids() if not i.startswith(DOCUMENT_PREFIX) and i not in seen
+    ]
+    refused = {r.source for r in rejected}
+    return [d.id for d in store.documents(unread) if d.source not in refused]
+
+
 def _moved_away(store: Store, doc_id: str) -> bool:
     """Whether the stored document ``doc_id`` was read from a file that no longer exists (a
     file of its own: a line of a JSONL file or a row of a CSV has no file of its own)."""
@@ -427,7 +439,7 @@ def run(
     Returns:
         The run's DataFrames, shift records and summary.
     """
-    from stance.baseline import DOCUMENT_PREFIX, load_baseline
+    from stance.baseline import load_baseline
     from stance.codebook import Codebook
     from stance.ingest import iter_documents
     from stance.registry import ActorRegistry
@@ -476,10 +488,9 @@ def run(
             rejected=rejected,
             seen=seen,
         )
-        missing = [
-            i for i in db.document_ids() if not i.startswith(DOCUMENT_PREFIX) and i not in seen
-        ]
-        if forget_missing and missing:
+        missing = _not_in_input(db, seen, rejected)
+        # a run that read nothing (an unmounted share, an empty sync) forgets nothing
+        if forget_missing and missing and seen:
             counts["documents_forgotten"] = db.delete_documents(missing)
             missing = []
         pinned, overrides, baselines_removed = _store_baselines(db, baselines, registry)
@@ -546,6 +557,7 @@ def run(
             "documents_changed": counts["documents_changed"],
             "documents_renamed": counts["documents_renamed"],
             "documents_not_in_input": len(missing),
+            "documents_not_in_input_ids": missing[:20],
             "documents_forgotten": counts["documents_forgotten"],
             "baseline_statements_removed": baselines_removed,
             "rejected": [{"source": r.source, "reason": r.reason} for r in rejected],
@@ -602,8 +614,11 @@ def run(
                 _dated_folder(out) if dated_reports else out,
             )
         # the report is out: only now does the run count as finished (put_shifts treats the
-        # shifts of an unfinished run, killed before anyone was told, as new again next time)
-        db.finish_run(run_id, summary)
+        # shifts of an unfinished run, killed before anyone was told, as new again next time).
+        # A run that read no document fails (`stance run` exits 2), so it does not finish
+        # either: its alerts are the next good run's.
+        if seen:
+            db.finish_run(run_id, summary)
         log.info(
             "run %s: %d documents (%d new, %d unchanged, %d rejected), %d claims, %d shifts (%d new)",
             run_id,

@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -128,7 +129,10 @@ def run_lock(path: str | Path, *, wait: float | None = None) -> Iterator[None]:
     lock_path = Path(name + ".lock")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = lock_path.open("a")
+        try:
+            handle = lock_path.open("a")
+        except PermissionError:  # left by another user (a one-off sudo run): flock needs no write
+            handle = lock_path.open()
     except OSError as exc:
         raise ConfigError(
             f"store {name}: cannot make its lock file {lock_path} ({exc.strerror}); "
@@ -239,6 +243,11 @@ class Store:
         if name != ":memory:":
             if Path(name).is_dir():
                 raise ConfigError(f"store {name} is a folder; {fix}, e.g. {name}/stance.sqlite")
+            if create and Path(name).exists() and not os.access(name, os.W_OK):
+                raise ConfigError(
+                    f"store {name} is not writable by this user; a run writes to it: fix its "
+                    f"owner or permissions, or {fix}"
+                )
             try:
                 Path(name).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:

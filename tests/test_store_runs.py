@@ -56,17 +56,33 @@ def test_editing_or_removing_a_baseline_statement_takes_effect(tmp_path, feed):
 
 
 def test_articles_moved_out_of_the_feed_are_counted_and_can_be_forgotten(tmp_path, feed):
+    text = (feed / "wire-a.md").read_text(encoding="utf-8")
+    (feed / "wire-z.md").write_text(text + "\nA second day's paragraph.\n", encoding="utf-8")
     kwargs = dict(out_dir=tmp_path / "out")
     first = stance.run(documents=[feed], **kwargs)
-    assert first.summary["documents_not_in_input"] == 0 and len(first.claims)
+    assert first.summary["documents_not_in_input"] == 0
+    parked = tmp_path / "parked"
+    parked.mkdir()
+    (feed / "wire-z.md").rename(parked / "wire-z.md")
+    kept = stance.run(documents=[feed], **kwargs)
+    # the store is an archive: the article still counts, and the summary names it
+    assert kept.summary["documents_not_in_input"] == 1
+    assert kept.summary["documents_not_in_input_ids"] == ["wire-z"]
+    assert set(kept.claims["doc_id"]) == {"wire-a", "wire-z"}
+    # a file still there but unreadable now is in the input, not missing
+    (feed / "wire-a.md").write_text(text.replace("date:", "dated:", 1), encoding="utf-8")
+    refused = stance.run(documents=[feed, parked], **kwargs)
+    assert refused.summary["documents_rejected"] == 1
+    assert refused.summary["documents_not_in_input"] == 0
+    (feed / "wire-a.md").write_text(text, encoding="utf-8")
+    # an empty feed (an unmounted share) forgets nothing, even when asked to forget
     empty = tmp_path / "empty"
     empty.mkdir()
-    kept = stance.run(documents=[empty], **kwargs)
-    # the store is an archive: the article still counts, and the summary says so
-    assert kept.summary["documents_not_in_input"] == 1
-    assert len(kept.claims) == len(first.claims)
-    forgotten = stance.run(documents=[empty], forget_missing=True, **kwargs)
-    assert forgotten.summary["documents_forgotten"] == 1 and forgotten.claims.empty
+    idle = stance.run(documents=[empty], forget_missing=True, **kwargs)
+    assert idle.summary["documents_forgotten"] == 0 and len(idle.claims) == len(first.claims)
+    forgotten = stance.run(documents=[feed], forget_missing=True, **kwargs)
+    assert forgotten.summary["documents_forgotten"] == 1
+    assert set(forgotten.claims["doc_id"]) == {"wire-a"}
 
 
 def test_a_renamed_file_is_read_as_a_rename_not_as_a_copy(tmp_path, feed):
@@ -149,3 +165,21 @@ def test_a_shift_the_last_run_flagged_and_this_one_does_not_is_named(tmp_path, f
     assert "No longer flagged" in second.paths["html"].read_text()
     third = stance.run(**kwargs)  # said once: the run before this one flagged nothing
     assert third.summary["shifts_no_longer_flagged"] == 0
+
+
+def test_a_run_that_reads_nothing_does_not_swallow_the_alerts_of_a_killed_one(tmp_path, feed):
+    import sqlite3
+
+    baseline = ["stance:baselines/us-russia-ukraine-2021-2024.yaml"]
+    kwargs = dict(baseline=baseline, out_dir=tmp_path / "out")
+    assert stance.run(documents=[feed], **kwargs).summary["shifts_new"] == 3
+    with sqlite3.connect(tmp_path / "out" / "stance.sqlite") as conn:  # killed before its report
+        conn.execute("UPDATE runs SET finished = NULL")
+    text = (feed / "wire-a.md").read_text(encoding="utf-8")
+    (feed / "wire-a.md").write_text(text.replace("date:", "dated:", 1), encoding="utf-8")
+    broken = stance.run(documents=[feed], **kwargs)  # `stance run` exits 2 on this one
+    assert broken.summary["documents_rejected"] == 1
+    (feed / "wire-a.md").write_text(text, encoding="utf-8")
+    fixed = stance.run(documents=[feed], **kwargs)
+    assert fixed.summary["shifts_new"] == 3  # still news: no finished run reported them
+    assert stance.run(documents=[feed], **kwargs).summary["shifts_new"] == 0
