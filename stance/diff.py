@@ -182,6 +182,56 @@ def detect_shifts(
     return sorted(shifts, key=lambda s: (-s.confidence, s.actor, s.topic))
 
 
+def detect_holds(
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    *,
+    key: str = "government",
+    names: dict[str, str] | None = None,
+    before_period: str = "",
+    after_period: str = "",
+) -> list[dict]:
+    """Positions that held: the same side (favor or against) in both periods and no change
+    flagged by :func:`classify_change` (e.g. "Russia's opposition is unchanged").
+
+    Returns:
+        One record per actor and topic: ``actor``, ``actor_name``, ``topic``, ``stance``,
+        ``before_period``, ``after_period``, ``before_position``, ``after_position``,
+        ``n_before``, ``n_after``, and the strongest quote of each period (``quote_before``,
+        ``quote_after``, each an :class:`Evidence` or ``None``), sorted by actor and topic.
+    """
+    names = names or {}
+    out = []
+    groups_b = {k: g for k, g in before.groupby([key, "topic"])} if not before.empty else {}
+    groups_a = {k: g for k, g in after.groupby([key, "topic"])} if not after.empty else {}
+    for actor, topic in sorted(set(groups_b) & set(groups_a)):
+        if not actor or not topic:
+            continue
+        rows_b, rows_a = groups_b[(actor, topic)], groups_a[(actor, topic)]
+        pb, pa = pool(rows_b), pool(rows_a)
+        if pb is None or pa is None or classify_change(pb, pa) is not None:
+            continue
+        if pb.stance != pa.stance or pb.stance == "neutral":
+            continue
+        out.append(
+            {
+                "actor": actor,
+                "actor_name": names.get(actor, actor),
+                "topic": topic,
+                "stance": pb.stance,
+                "before_period": before_period,
+                "after_period": after_period,
+                "before_position": round(pb.position, 4),
+                "after_position": round(pa.position, 4),
+                "n_before": pb.n,
+                "n_after": pa.n,
+                "quote_before": next(iter(_evidence(rows_b, pb.stance)), None),
+                "quote_after": next(iter(_evidence(rows_a, pa.stance)), None),
+            }
+        )
+    return out
+
+
 def describe_duration(days: int | None) -> str:
     """Human wording for how long a position held: "about 3 years", "5 months", "12 days"."""
     if days is None:

@@ -34,6 +34,7 @@ from stance.views import (  # noqa: F401 - CLAIM_COLUMNS, compare, export: publi
     compare_governments,
     export,
     heatmap_matrix,
+    held_positions,
     model_identity,
     timeline_from_store,
     topic_versions,
@@ -71,6 +72,8 @@ class RunResult:
         examples: How the plain model reads the codebook's examples, one row per example
             (:data:`stance.examples.CHECK_COLUMNS`; ``agrees`` is False where it reads an
             example otherwise than the analyst labelled it).
+        held: Positions a current administration kept from a prior one (same side, no shift;
+            :data:`stance.report.render.HELD_COLUMNS`), e.g. an opposition that is unchanged.
     """
 
     claims: pd.DataFrame
@@ -81,6 +84,7 @@ class RunResult:
     rejected: list[Rejected] = field(default_factory=list)
     paths: dict[str, Path] = field(default_factory=dict)
     examples: pd.DataFrame | None = None
+    held: pd.DataFrame | None = None
 
 
 def run_config(
@@ -516,11 +520,12 @@ def run(
         shifts = compare_governments(
             timeline, registry, governments=governments, min_confidence=min_confidence
         )
+        held = held_positions(timeline, registry, governments=governments)
         previous = db.shifts()  # the last finished run's, for what it flagged and this one not
         new = db.put_shifts(run_id, shifts)
         flagged = {shift_identity(s) for s in shifts}
         gone = [s for s in previous if shift_identity(s) not in flagged]
-        from stance.report.render import shift_key, shifts_frame
+        from stance.report.render import held_frame, shift_key, shifts_frame
 
         new_keys = {shift_key(s) for s in new}
         checked, matches = _example_readings(
@@ -568,6 +573,7 @@ def run(
             "shifts": len(shifts),
             "shifts_new": len(new),
             "shifts_no_longer_flagged": len(gone),
+            "positions_held": len(held),
             "min_confidence": min_confidence,
             "topic_threshold": topic_threshold,
             "unregistered_speakers": unregistered,
@@ -589,6 +595,7 @@ def run(
             summary=summary,
             rejected=rejected,
             examples=checked,
+            held=held_frame(held),
         )
         if out is not None:
             from stance.report.render import ReportData, write_report
@@ -606,6 +613,7 @@ def run(
                     heatmap=heatmap_matrix(timeline, registry, labels),
                     new_shifts=new_keys,
                     gone_shifts=gone,
+                    held=held,
                     unregistered=unregistered,
                     rejected=rejected,
                     examples=checked,

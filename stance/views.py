@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,6 +161,42 @@ def claims_frame(
     return frame.sort_values(["date", "doc_id", "start_char"], kind="stable").reset_index(drop=True)
 
 
+def _comparisons(
+    timeline: pd.DataFrame,
+    registry: ActorRegistry,
+    *,
+    governments: Sequence[str] = (),
+    baseline: str | None = None,
+    current: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Each (government, prior administration, current administration) to compare: keyword
+    arguments for :func:`stance.diff.detect_shifts` / :func:`stance.diff.detect_holds`."""
+    if timeline.empty:
+        return
+    wanted = list(governments) or sorted(g for g in timeline["government"].unique() if g)
+    for gov in wanted:
+        rows = timeline[timeline["government"] == gov]
+        if rows.empty:
+            continue
+        admins = {a.id: a for a in registry.administrations(gov)}
+        present = [a for a in rows["administration"].unique() if a in admins]
+        if not present:
+            continue
+        cur = current or max(present, key=lambda a: admins[a].start)
+        priors = (
+            [baseline] if baseline else [a for a in present if admins[a].start < admins[cur].start]
+        )
+        for prior in sorted(priors, key=lambda a: admins[a].start, reverse=True):
+            yield {
+                "before": rows[rows["administration"] == prior],
+                "after": rows[rows["administration"] == cur],
+                "key": "government",
+                "names": {gov: registry.government_name(gov)},
+                "before_period": admins[prior].name,
+                "after_period": admins[cur].name,
+            }
+
+
 def compare_governments(
     timeline: pd.DataFrame,
     registry: ActorRegistry,
@@ -185,33 +221,25 @@ def compare_governments(
     """
     from stance.diff import detect_shifts
 
-    if timeline.empty:
-        return []
     shifts: list[Shift] = []
-    wanted = list(governments) or sorted(g for g in timeline["government"].unique() if g)
-    for gov in wanted:
-        rows = timeline[timeline["government"] == gov]
-        if rows.empty:
-            continue
-        admins = {a.id: a for a in registry.administrations(gov)}
-        present = [a for a in rows["administration"].unique() if a in admins]
-        if not present:
-            continue
-        cur = current or max(present, key=lambda a: admins[a].start)
-        priors = (
-            [baseline] if baseline else [a for a in present if admins[a].start < admins[cur].start]
-        )
-        for prior in sorted(priors, key=lambda a: admins[a].start, reverse=True):
-            shifts += detect_shifts(
-                rows[rows["administration"] == prior],
-                rows[rows["administration"] == cur],
-                key="government",
-                names={gov: registry.government_name(gov)},
-                before_period=admins[prior].name,
-                after_period=admins[cur].name,
-                min_confidence=min_confidence,
-            )
+    for pair in _comparisons(
+        timeline, registry, governments=governments, baseline=baseline, current=current
+    ):
+        shifts += detect_shifts(**pair, min_confidence=min_confidence)
     return sorted(shifts, key=lambda s: (-s.confidence, s.actor, s.topic))
+
+
+def held_positions(
+    timeline: pd.DataFrame, registry: ActorRegistry, *, governments: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """The positions each government's current administration kept from a prior one (same
+    side, no shift): the other half of a comparison (:func:`stance.diff.detect_holds`)."""
+    from stance.diff import detect_holds
+
+    held: list[dict[str, Any]] = []
+    for pair in _comparisons(timeline, registry, governments=governments):
+        held += detect_holds(**pair)
+    return held
 
 
 def heatmap_matrix(

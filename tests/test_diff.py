@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from stance.diff import classify_change, describe_duration, detect_shifts
+from stance.diff import classify_change, describe_duration, detect_holds, detect_shifts
 from stance.timeline import Pooled, build_timeline
 from tests.synthetic import load_documents, load_scored
 
@@ -120,3 +120,25 @@ def test_shift_records_round_trip_through_frames(shifts):
 
     records = list(shifts.values())
     assert from_frame(to_frame(records), Shift) == records
+
+
+def test_the_unchanged_position_is_reported_as_held_and_only_it():
+    docs = load_documents()
+    claims, scores = load_scored()
+    timeline = build_timeline(claims, scores, docs)
+    held = detect_holds(
+        timeline[timeline["administration"] == "varga"],
+        timeline[timeline["administration"] == "brandt"],
+        names={"norland-executive": "Norland executive"},
+        before_period="Varga administration",
+        after_period="Brandt administration",
+    )
+    # rail link: favor under both administrations; every other topic changed (or had one side)
+    (rail,) = held
+    assert (rail["topic"], rail["stance"], rail["actor_name"]) == (
+        "norland-rail-link",
+        "favor",
+        "Norland executive",
+    )
+    assert rail["before_position"] > 0.25 and rail["after_position"] > 0.25
+    assert rail["quote_before"].date.year < 2023 <= rail["quote_after"].date.year

@@ -270,3 +270,20 @@ def test_the_same_article_under_another_id_counts_once_and_is_listed(tmp_path, f
     # a second run: the copy is still listed, the original is unchanged
     again = stance.run(documents=[folder], out_dir=tmp_path / "out")
     assert again.summary["documents_skipped"] == 1 and again.summary["documents_rejected"] == 1
+
+
+def test_russias_unchanged_opposition_is_reported_as_a_position_that_held(seed):
+    # the analyst's expectation for the seed: "Russia's opposition to Ukraine joining NATO is
+    # unchanged"; the comparison says so, it is not only the absence of a shift
+    held = pd.read_csv(seed / "held.csv", keep_default_na=False)
+    row = held[
+        (held["actor"] == "russian-government") & (held["topic"] == "ukraine-nato-membership")
+    ]
+    assert len(row) == 1 and row.iloc[0]["stance"] == "against"
+    assert row.iloc[0]["after_period"] == "Putin's fifth term"
+    assert "renounce its intention to join NATO" in row.iloc[0]["quote_after"]
+    md = (seed / "report.md").read_text()
+    assert "## Positions that held" in md
+    assert "| Russian government | Ukraine's NATO membership | against |" in md
+    summary = json.loads((seed / "run.json").read_text())
+    assert summary["positions_held"] == len(held)

@@ -65,6 +65,8 @@ class ReportData:
     new_shifts: set[tuple[str, str, str]] = field(default_factory=set)
     #: shifts the last finished run flagged and this one does not (e.g. a position reverted)
     gone_shifts: Sequence[Shift] = ()
+    #: positions that held (stance.views.held_positions)
+    held: Sequence[dict[str, Any]] = ()
     unregistered: list[dict[str, Any]] = field(default_factory=list)
     rejected: Sequence[Rejected] = ()
     #: the plain model's reading of the codebook's examples (stance.examples.CHECK_COLUMNS)
@@ -101,6 +103,37 @@ def shifts_frame(
         row["new_since_last_run"] = None if new is None else shift_key(s) in new
         rows.append(row)
     return pd.DataFrame(rows, columns=SHIFT_COLUMNS)
+
+
+#: Columns of :attr:`RunResult.held` and ``held.csv``.
+HELD_COLUMNS = [
+    "actor",
+    "actor_name",
+    "topic",
+    "stance",
+    "before_period",
+    "after_period",
+    "before_position",
+    "after_position",
+    "n_before",
+    "n_after",
+    "quote_before",
+    "quote_after",
+]
+
+
+def held_frame(held: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """:func:`stance.views.held_positions` as a table (quotes as text)."""
+    import pandas as pd
+
+    rows = [
+        {
+            **h,
+            **{k: h[k].quote if h[k] is not None else "" for k in ("quote_before", "quote_after")},
+        }
+        for h in held
+    ]
+    return pd.DataFrame(rows, columns=HELD_COLUMNS)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#])")
@@ -223,6 +256,7 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
         "example_check": list(checks.values()),
         "any_matches": any(v["has_matches"] for v in shift_views),
         "gone": list(data.gone_shifts),
+        "held": list(data.held),
     }
     loader = jinja2.FileSystemLoader(TEMPLATES)
     md_env = jinja2.Environment(loader=loader, autoescape=False, keep_trailing_newline=True)
@@ -238,6 +272,8 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
 
     paths["shifts"] = out / "shifts.csv"
     shifts_frame(data.shifts, data.new_shifts).to_csv(paths["shifts"], index=False)
+    paths["held"] = out / "held.csv"
+    held_frame(data.held).to_csv(paths["held"], index=False)
     paths["claims"] = out / "claims.csv"
     data.claims.to_csv(paths["claims"], index=False)
     if data.examples is not None:
