@@ -102,6 +102,11 @@ def _evidence(rows: pd.DataFrame, stance: str) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+def _by_actor_topic(frame: pd.DataFrame, key: str) -> dict[tuple[str, str], pd.DataFrame]:
+    """Timeline rows grouped by actor (``key``) and topic."""
+    return {k: g for k, g in frame.groupby([key, "topic"])} if not frame.empty else {}
+
+
 def detect_shifts(
     before: pd.DataFrame,
     after: pd.DataFrame,
@@ -128,8 +133,7 @@ def detect_shifts(
     """
     names = names or {}
     shifts = []
-    groups_b = {k: g for k, g in before.groupby([key, "topic"])} if not before.empty else {}
-    groups_a = {k: g for k, g in after.groupby([key, "topic"])} if not after.empty else {}
+    groups_b, groups_a = _by_actor_topic(before, key), _by_actor_topic(after, key)
     activity = after.groupby(key).size().to_dict() if not after.empty else {}
     for actor, topic in sorted(set(groups_b) | set(groups_a)):
         if not actor:
@@ -202,8 +206,7 @@ def detect_holds(
     """
     names = names or {}
     out = []
-    groups_b = {k: g for k, g in before.groupby([key, "topic"])} if not before.empty else {}
-    groups_a = {k: g for k, g in after.groupby([key, "topic"])} if not after.empty else {}
+    groups_b, groups_a = _by_actor_topic(before, key), _by_actor_topic(after, key)
     for actor, topic in sorted(set(groups_b) & set(groups_a)):
         if not actor or not topic:
             continue
