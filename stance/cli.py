@@ -39,6 +39,11 @@ OUT_HELP = (
     "the config's out_dir)."
 )
 
+#: ``--model`` of the commands that score with a model (evaluate, classify, check-codebook).
+ModelDir = Annotated[
+    Path | None, typer.Option(help="Model artifact folder (default: the packaged one).")
+]
+
 #: Options shared by the commands that fit heads (refit-head, ensemble).
 HeadAugment = Annotated[
     list[str] | None,
@@ -331,9 +336,7 @@ def evaluate(
     data: Annotated[Path, typer.Option(help="Folder laid out as ../shared/datasets.")] = Path(
         "../shared/datasets"
     ),
-    model: Annotated[
-        Path | None, typer.Option(help="Model artifact folder (default: the packaged one).")
-    ] = None,
+    model: ModelDir = None,
     output: Annotated[Path, typer.Option(help="Markdown file to write.")] = Path(
         "docs/accuracy.md"
     ),
@@ -366,9 +369,7 @@ def classify(
         ),
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="CSV to write.")],
-    model: Annotated[
-        Path | None, typer.Option(help="Model artifact folder (default: the packaged one).")
-    ] = None,
+    model: ModelDir = None,
     examples: Annotated[
         Path | None,
         typer.Option(
@@ -426,9 +427,7 @@ def check_codebook(
     codebook: Annotated[
         Path | None, typer.Option(help="Codebook YAML (default: the packaged one).")
     ] = None,
-    model: Annotated[
-        Path | None, typer.Option(help="Model artifact folder (default: the packaged one).")
-    ] = None,
+    model: ModelDir = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="CSV of every example's reading.")
     ] = None,

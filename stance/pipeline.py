@@ -265,14 +265,14 @@ def _not_in_input(store: Store, seen: set[str], rejected: Sequence[Rejected]) ->
         i for i in store.document_ids() if not i.startswith(DOCUMENT_PREFIX) and i not in seen
     ]
     refused = {r.source for r in rejected}
-    return [d.id for d in store.documents(unread) if d.source not in refused]
+    sources = store.document_sources(unread)  # an archive can be large: no texts loaded
+    return [i for i in unread if sources.get(i, "") not in refused]
 
 
 def _moved_away(store: Store, doc_id: str) -> bool:
     """Whether the stored document ``doc_id`` was read from a file that no longer exists (a
     file of its own: a line of a JSONL file or a row of a CSV has no file of its own)."""
-    (doc,) = store.documents([doc_id]) or (None,)
-    source = (doc.source or "") if doc is not None else ""
+    source = store.document_sources([doc_id]).get(doc_id, "")
     if not source or ":line " in source or ":row " in source:
         return False
     return not Path(source).exists()

@@ -400,6 +400,20 @@ class Store:
         """The ids of every stored document, sorted."""
         return [row[0] for row in self._conn.execute("SELECT id FROM documents ORDER BY id")]
 
+    def document_sources(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """Where each stored document was read from (its ``source``; "" if none), without
+        loading the documents' texts."""
+        ids, out = list(doc_ids), {}
+        for start in range(0, len(ids), _KEYS_PER_QUERY):
+            chunk = ids[start : start + _KEYS_PER_QUERY]
+            rows = self._conn.execute(
+                "SELECT id, json_extract(record, '$.source') FROM documents "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((doc_id, source or "") for doc_id, source in rows)
+        return out
+
     def delete_documents(self, doc_ids: Iterable[str]) -> int:
         """Forget documents with their claims and scores (one transaction); returns how many."""
         ids = list(doc_ids)

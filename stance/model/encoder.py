@@ -357,6 +357,18 @@ class PairEmbedder(TransformerMixin, BaseEstimator):
             return loaded[0]
         return loaded[0][0], [model for _, model in loaded]
 
+    def truncated(self, X: Any) -> np.ndarray:
+        """Per pair (as for :meth:`transform`), whether it is longer than ``max_length`` tokens,
+        so that :meth:`transform` cuts the end of its text off (same tokenizer, no model run)."""
+        import numpy as np
+
+        targets, texts = _pairs_from(X)
+        if not texts:
+            return np.zeros(0, dtype=bool)
+        tokenizer, _ = self._encoder()
+        ids, _ = tokenize_pairs(tokenizer, targets, texts, max_length=self.max_length + 1)
+        return np.array([len(row) > self.max_length for row in ids], dtype=bool)
+
     def transform(self, X: Any, *, progress: bool = False) -> np.ndarray:
         """Embed pairs given as a DataFrame (``target``, ``text``) or rows of [target, text]."""
         targets, texts = _pairs_from(X)

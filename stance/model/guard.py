@@ -51,25 +51,27 @@ def topic_similarity(
         raise ValueError(f"{len(texts)} texts but {len(targets)} targets; pass one per text")
     if not texts:
         return np.zeros(0)
-    out = _similarity(tuple(texts), tuple(targets), batch_size).copy()
-    if contexts is None:
-        return out
-    contexts = ["" if c is None else str(c) for c in contexts]
-    if len(contexts) != len(texts):
-        raise ValueError(f"{len(contexts)} contexts but {len(texts)} texts; pass one per text")
-    rows = [i for i, context in enumerate(contexts) if context.strip()]
-    if rows:
-        around = _similarity(
-            tuple(contexts[i] for i in rows), tuple(targets[i] for i in rows), batch_size
-        )
-        out[rows] = np.maximum(out[rows], around)
+    rows: list[int] = []
+    if contexts is not None:
+        contexts = ["" if c is None else str(c) for c in contexts]
+        if len(contexts) != len(texts):
+            raise ValueError(f"{len(contexts)} contexts but {len(texts)} texts; pass one per text")
+        rows = [i for i, context in enumerate(contexts) if context.strip()]
+    # the contexts ride along as extra (context, target) pairs: one embedding pass for all
+    both = _similarity(
+        tuple(texts) + tuple(contexts[i] for i in rows),
+        tuple(targets) + tuple(targets[i] for i in rows),
+        batch_size,
+    )
+    out = both[: len(texts)].copy()
+    out[rows] = np.maximum(out[rows], both[len(texts) :])
     return out
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=2)
 def _similarity(texts: tuple[str, ...], targets: tuple[str, ...], batch_size: int) -> np.ndarray:
     """:func:`topic_similarity` of the last pairs asked for (scoring, then asking which pairs
-    the guard acted on, embeds them once; texts and their contexts are two entries)."""
+    the guard acted on, embeds them once)."""
     from stance.model.encoder import SentenceEmbedder
 
     unique = list(dict.fromkeys([*texts, *targets]))

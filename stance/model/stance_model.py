@@ -170,7 +170,10 @@ class StanceModel:
 
     def embed(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         """Tuned pair embeddings, one row per (target, text)."""
-        texts, targets = checked_pairs(texts, targets)
+        return self._embed(*checked_pairs(texts, targets))
+
+    def _embed(self, texts: list[str], targets: list[str]) -> np.ndarray:
+        """:meth:`embed` of pairs already checked (:func:`checked_pairs`)."""
         return self.embedder.transform(list(zip(targets, texts, strict=True)))
 
     def predict_proba(
@@ -199,7 +202,7 @@ class StanceModel:
         import numpy as np
 
         texts, targets = checked_pairs(texts, targets)
-        emb = self.embed(texts, targets)
+        emb = self._embed(texts, targets)
         if len(emb) == 0:
             return np.zeros((0, len(self.classes_)))
         proba = self.head.predict_proba(emb)
@@ -259,14 +262,8 @@ class StanceModel:
     def truncated(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
         """Per pair, whether target and text together are longer than the encoder reads
         (``max_length`` tokens): the end of such a text is cut off before it is scored."""
-        import numpy as np
-
-        from stance.model.encoder import PairTokenizer, base_model_path
-
         texts, targets = checked_pairs(texts, targets)
-        limit = self.embedder.max_length
-        ids = PairTokenizer(base_model_path())(targets, texts, max_length=limit + 1)["input_ids"]
-        return np.array([len(row) > limit for row in ids], dtype=bool)
+        return self.embedder.truncated(list(zip(targets, texts, strict=True)))
 
     def unguarded(self) -> StanceModel:
         """A copy without the off-topic guard (the tuned encoders' reading alone)."""
