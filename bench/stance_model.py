@@ -10,9 +10,12 @@ Targets: >= 150 pairs/s on 2 cores, <= 1.5 GB peak RSS. The onnx and int8 runs a
 far they are from fp32 torch (embedding cosine, label agreement); every run reports the load
 average, since the machine is shared.
 
-Last figures (session 20, the packaged split with its off-topic guard, distinct texts of mean 25
-tokens per pair): onnx 205-217 pairs/s at 684-717 MB (no onnxruntime memory arena; with it 210-213
-at 805 MB, and without the guard 284-287 at 652-664 MB).
+Last figures (session 21, the packaged split with its off-topic guard, distinct texts of mean 25
+tokens per pair): onnx 191-202 pairs/s at 681-695 MB. The guard caches its base-encoder
+similarities of the last pairs (so `stance classify` asks for them once); each timed repeat
+now clears that cache, since without it repeats 2+ skipped the guard and read 261-280 pairs/s.
+Session 20: 205-217 at 684-717 MB (no onnxruntime memory arena; with it 210-213 at 805 MB, and
+without the guard 284-287 at 652-664 MB).
 Earlier (one encoder, 1,024 pairs of mean 22 tokens; docs/stance-model.md has the before/after
 table): quiet machine (load average 0.6-2.0, mostly
 this benchmark) onnx 198-216 pairs/s at 407-412 MB, torch 173-231 at 642-675 MB, int8 314-347
@@ -61,7 +64,10 @@ def measure(backend: str, n_pairs: int, repeats: int, model_dir: str | None = No
     ids, _ = tokenize_pairs(tokenizer, targets, texts, max_length=model.embedder.max_length)
     lengths = [len(row) for row in ids]
     timings = []
+    from stance.model.guard import _similarity
+
     for _ in range(repeats):
+        _similarity.cache_clear()  # each repeat pays for the guard's base-encoder pass too
         start = time.perf_counter()
         proba = model.predict_proba(texts, targets)
         timings.append(time.perf_counter() - start)
