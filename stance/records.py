@@ -76,8 +76,11 @@ class Claim:
             normalised name when the speaker is not in the registry.
         government: Registry id of the government the actor spoke for at ``date``, if known.
         administration: Registry id of that government's administration at ``date``.
-        date: The date the statement is attributed to (publication date, or the start of the
-            period the text says it describes).
+        date: The date the statement is attributed to: the publication date; for a past
+            statement, the start of the period the text names ("in February 2022":
+            2022-02-01), or the midpoint of an administration's term when only the
+            administration dates it (:meth:`stance.registry.ActorRegistry.resolve_claim`). Such a
+            date is approximate: ``period_start``/``period_end`` bound it.
         period_start: Start of the period a past statement describes (``None`` if current).
         period_end: End of that period.
         date_text: The words that date a past statement ("After Russia invaded Ukraine in

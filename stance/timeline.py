@@ -46,6 +46,9 @@ TIMELINE_COLUMNS = [
     "start_char",
     "end_char",
     "override",
+    "date_text",
+    "period_start",
+    "period_end",
 ]
 
 #: Weight of a hedged, conditional or hypothetical statement relative to a plain one.
@@ -145,6 +148,9 @@ def build_timeline(
                 "start_char": claim.start_char,
                 "end_char": claim.end_char,
                 "override": s.override or "",
+                "date_text": claim.date_text or "",
+                "period_start": claim.period_start,
+                "period_end": claim.period_end,
             }
         )
     frame = pd.DataFrame(rows, columns=TIMELINE_COLUMNS)
@@ -155,25 +161,47 @@ def build_timeline(
     return frame.reset_index(drop=True)
 
 
+#: Characters a quoted fragment may run past the clause around it ("... was "inevitable."":
+#: the clause ends before the closing punctuation, the fragment after it).
+_OVERHANG = frozenset(".,;:!?\"'“”‘’» ")
+
+
 def _drop_nested(frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop a claim nested in a longer claim of the same speaker on the same topic.
+    """Count a statement once: drop a claim nested in a longer one on the same topic.
 
     A quoted fragment inside a reported clause ("vowing that membership ... was “inevitable”")
-    is one statement, not two; it must not count twice.
+    is one statement, not two; nor are "He added that Hegseth had said “it's unlikely”" (the
+    president) and "it's unlikely" (Hegseth) two statements of the same government. Nesting
+    is checked per document, topic and government (the actor where no government is known),
+    and a fragment that runs past the clause by punctuation or a closing quote mark only
+    still counts as inside it. The longer claim is kept, except that a direct quote by
+    another speaker is kept over the clause that reports it (the speaker's own words).
     """
-    keep = []
-    for _, group in frame.groupby(["doc_id", "actor", "topic"], sort=False):
-        spans = sorted(
-            zip(group["start_char"], group["end_char"], group.index, strict=True),
-            key=lambda x: (x[0], -x[1]),
-        )
-        reach = -1
-        for _start, end, idx in spans:
-            if end <= reach:
-                continue  # inside an earlier, longer span
-            keep.append(idx)
-            reach = max(reach, end)
-    return frame.loc[sorted(keep)]
+    unit = frame["government"].where(frame["government"] != "", frame["actor"])
+    drop: set = set()
+    for _, group in frame.groupby([frame["doc_id"], unit, frame["topic"]], sort=False):
+        spans = sorted(group.itertuples(), key=lambda r: (r.start_char, -r.end_char))
+        outer = None  # the claim whose span reaches furthest so far
+        for row in spans:
+            if outer is None or not _inside(row, outer):
+                if outer is None or row.end_char > outer.end_char:
+                    outer = row
+                continue
+            inner_wins = row.actor != outer.actor and row.kind == "direct"
+            drop.add(outer.Index if inner_wins else row.Index)
+            if inner_wins:
+                outer = row
+    return frame.drop(index=sorted(drop))
+
+
+def _inside(row, outer) -> bool:
+    """Whether ``row``'s span lies in ``outer``'s, give or take trailing punctuation."""
+    if row.start_char < outer.start_char:
+        return False
+    overhang = row.end_char - outer.end_char
+    if overhang <= 0:
+        return True
+    return overhang <= 3 and set(str(row.text)[-overhang:]) <= _OVERHANG
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,41 @@ def test_records_round_trip_through_frames():
     claims, scores = load_scored()
     assert from_frame(to_frame(claims), Claim) == claims
     assert from_frame(to_frame(scores), StanceScore) == scores
+
+
+def _said(start, end, text, *, actor, kind="reported", government="us-executive"):
+    import datetime as dt
+
+    claim = Claim(
+        doc_id="d1",
+        text=text,
+        start_char=start,
+        end_char=end,
+        date=dt.date(2025, 2, 12),
+        actor=actor,
+        government=government,
+        kind=kind,
+    )
+    return claim, StanceScore(claim.id, "t", 1.0, "favor", 0.8, 0.1, 0.1)
+
+
+def test_a_statement_is_counted_once_when_a_fragment_overhangs_or_another_speaker_is_quoted():
+    pairs = [
+        # the clause ends before the closing punctuation, the fragment after it
+        _said(
+            49, 135, 'a carbon tax was "the fairest way to cut emissions this year', actor="varga"
+        ),
+        _said(
+            67, 136, "the fairest way to cut emissions this year.", actor="varga", kind="partial"
+        ),
+        # the president reports his secretary's words; the secretary's own quote is kept
+        _said(200, 246, "Hegseth had said “it’s unlikely or impractical", actor="trump"),
+        _said(218, 246, "it’s unlikely or impractical", actor="hegseth", kind="direct"),
+        # a separate statement after the clause, and another government's, both stay
+        _said(140, 190, "the tax would stay until the end of the decade", actor="varga"),
+        _said(219, 246, "t’s unlikely or impractical", actor="putin", government="ru"),
+    ]
+    claims, scores = zip(*pairs, strict=True)
+    frame = build_timeline(claims, scores, {})
+    kept = set(zip(frame["actor"], frame["start_char"], strict=True))
+    assert kept == {("varga", 49), ("hegseth", 218), ("varga", 140), ("putin", 219)}
