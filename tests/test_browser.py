@@ -175,11 +175,17 @@ def test_shift_and_claim_tables_have_the_expected_rows(page):
         assert len(rows) == len(shift.evidence_before) + len(shift.evidence_after)
     heading = sections[[s.change for s in data.shifts].index("reversal")]
     assert "favor → against" in heading.find_element(By.TAG_NAME, "h3").text
+    new = data.shifts[[s.change for s in data.shifts].index("new")]
+    heading = sections[data.shifts.index(new)]
+    # a new position names its side in the heading and its position beneath, as report.md does
+    assert f"new ({new.after_stance})" in heading.find_element(By.TAG_NAME, "h3").text
+    assert f"Position now {new.after_position:+.2f} ({new.n_after} statements)" in heading.text
 
     table = driver.find_element(By.XPATH, "//h2[@id='claims']/following-sibling::table[1]")
     rows = table.find_elements(By.CSS_SELECTOR, "tr:has(td)")
     assert len(rows) == len(data.claims)
-    assert {r.find_elements(By.TAG_NAME, "td")[2].text for r in rows} == set(data.claims["topic"])
+    labels = {data.topic_labels.get(t, t) for t in data.claims["topic"]}
+    assert {r.find_elements(By.TAG_NAME, "td")[2].text for r in rows} == labels
 
 
 def test_hostile_article_text_is_shown_as_text_and_never_runs(page):

@@ -208,7 +208,7 @@ def test_report_checks_the_codebook_examples_and_shows_the_nearest_one(seed):
     # Hegseth's "unrealistic" reads most like one of the analyst's against examples
     row = next(line for line in nato.splitlines() if "NATO membership was unrealistic" in line)
     assert "(against, similarity" in row and "other side" not in row
-    marked = [line for line in md.splitlines() if line.startswith("| “") and "⚠ other side" in line]
+    marked = [line for line in md.splitlines() if line.startswith("| ") and "⚠ other side" in line]
     assert summary["quotes_marked_other_side"] == len(marked) > 0
 
 

@@ -16,6 +16,21 @@ if TYPE_CHECKING:
     from stance.records import Shift
 
 _SHADES = ("#e8eef7", "#f7ece3", "#e9f4e6", "#f3e8f4", "#f7f4df")
+#: Series colours (matplotlib's tab10), given to governments in name order.
+_SERIES = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
+#: A heatmap cell darker than this (|position| above it on RdBu) gets white text.
+_DARK_CELL = 0.6
 _CHANGE_COLORS = {
     "reversal": "#c0392b",
     "softening": "#d68910",
@@ -34,6 +49,20 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
     return fig, fig.add_subplot()
 
 
+def _series_name(rows: pd.DataFrame) -> pd.Series:
+    """Who a timeline row is drawn for: its government, else its actor."""
+    return rows["government_name"].where(rows["government_name"] != "", rows["actor_name"])
+
+
+def series_colors(timeline: pd.DataFrame) -> dict[str, str]:
+    """One colour per government (or actor without one) over the whole timeline, so a
+    government has the same colour in every topic's figure."""
+    if timeline.empty:
+        return {}
+    names = sorted({str(n) for n in _series_name(timeline)})
+    return {name: _SERIES[i % len(_SERIES)] for i, name in enumerate(names)}
+
+
 def plot_topic_timeline(
     timeline: pd.DataFrame,
     *,
@@ -42,6 +71,7 @@ def plot_topic_timeline(
     shifts: Sequence[Shift] = (),
     title: str | None = None,
     ax: Axes | None = None,
+    colors: dict[str, str] | None = None,
 ) -> Figure:
     """Stance of each government on one topic over time.
 
@@ -53,6 +83,8 @@ def plot_topic_timeline(
         shifts: Flagged shifts; those on ``topic`` are marked at their ``after_date``.
         title: Axes title (default: the topic id).
         ax: Axes to draw on (default: a new Figure).
+        colors: Colour of each series by name (default: :func:`series_colors` of the whole
+            ``timeline``, the same for every topic).
 
     Returns:
         The figure. Each government is one scatter series (label = government name), positions
@@ -62,6 +94,7 @@ def plot_topic_timeline(
     import pandas as pd
 
     fig, ax = _axes(ax, (9, 3.6))
+    colors = colors if colors is not None else series_colors(timeline)
     rows = timeline[timeline["topic"] == topic] if not timeline.empty else timeline
     if periods is not None and not periods.empty and not rows.empty:
         lo, hi = pd.Timestamp(min(rows["date"])), pd.Timestamp(max(rows["date"]))
@@ -70,16 +103,19 @@ def plot_topic_timeline(
         for i, p in enumerate(periods.itertuples()):
             start = pd.Timestamp(p.start)
             end = pd.Timestamp(p.end) if p.end is not None and not pd.isna(p.end) else hi + pad
-            if end < lo - pd.Timedelta(days=90) or start > hi + pd.Timedelta(days=90):
-                continue
+            if end <= lo - pad or start >= hi + pad:
+                continue  # off the axis: no band, no legend entry
             ax.axvspan(start, end, color=_SHADES[i % len(_SHADES)], zorder=0, label=p.name)
-    groups = rows.groupby(
-        rows["government_name"].where(rows["government_name"] != "", rows["actor_name"])
-    )
-    for name, g in groups:
+    for name, g in rows.groupby(_series_name(rows)):
         sizes = 20 + 60 * g["weight"].to_numpy(dtype=float)
         ax.scatter(
-            pd.to_datetime(g["date"]), g["position"], s=sizes, label=str(name), alpha=0.8, zorder=3
+            pd.to_datetime(g["date"]),
+            g["position"],
+            s=sizes,
+            label=str(name),
+            color=colors.get(str(name)),
+            alpha=0.8,
+            zorder=3,
         )
     for s in shifts:
         if s.topic != topic or s.after_date is None:
@@ -116,10 +152,10 @@ def plot_topic_timeline(
 def plot_heatmap(
     matrix: pd.DataFrame, *, title: str = "Current position", ax: Axes | None = None
 ) -> Figure:
-    """Actor × topic heatmap of positions in [-1, 1] (red against, blue favor).
+    """Government × topic heatmap of positions in [-1, 1] (red against, blue favor).
 
     Args:
-        matrix: Rows are actors, columns topics, values positions (NaN where nothing was said).
+        matrix: Rows are governments, columns topics, values positions (NaN where nothing was said).
         title: Axes title.
         ax: Axes to draw on (default: a new Figure).
     """
@@ -139,7 +175,10 @@ def plot_heatmap(
     ax.set_yticks(range(len(matrix.index)), [str(i) for i in matrix.index], fontsize=8)
     for (i, j), v in np.ndenumerate(values):
         if not np.isnan(v):
-            ax.text(j, i, f"{v:+.2f}", ha="center", va="center", fontsize=7)
+            color = "white" if abs(v) > _DARK_CELL else "black"
+            ax.text(j, i, f"{v:+.2f}", ha="center", va="center", fontsize=7, color=color)
     ax.set_title(title, fontsize=10)
-    fig.colorbar(image, ax=ax, shrink=0.8, label="position (−1 against, +1 favor)")
+    bar = fig.colorbar(image, ax=ax, shrink=0.8)
+    # the scale's meaning on its ticks: no long side label to clip at the figure's edge
+    bar.set_ticks([-1, 0, 1], labels=["-1 against", "0 neutral", "+1 favor"], fontsize=7)
     return fig

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 import json
 import re
 from collections.abc import Sequence
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stance.diff import describe_duration
+from stance.diff import MAGNITUDE_STEP, describe_duration
+from stance.timeline import STANCE_THRESHOLD
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,6 +75,9 @@ class ReportData:
     examples: pd.DataFrame | None = None
     #: (topic, quote) -> the analyst example the quote reads most like
     matches: dict[tuple[str, str], ExampleMatch] = field(default_factory=dict)
+    #: no earlier finished run in the store (nothing to be "new since"); ``None``: unknown,
+    #: then a run with ``summary["run_id"] == 1`` counts as the first
+    first_run: bool | None = None
 
 
 def shift_key(s: Shift) -> tuple[str, str, str]:
@@ -149,16 +154,131 @@ def md_escape(value: Any) -> str:
 _SOURCE_URL = re.compile(r"^(?P<text>.*?)\s*<(?P<url>https?://[^<>\s]+)>$", re.DOTALL)
 
 
-def evidence_view(e: Evidence, match: ExampleMatch | None, stance: str) -> dict[str, Any]:
+#: Claim kinds whose text is the speaker's own words (shown in quotation marks).
+VERBATIM_KINDS = frozenset({"direct", "partial", "baseline"})
+#: How a baseline file marks a statement that is not verbatim: "(paraphrase; check wording
+#: before citing)" in its ``source`` (docs/baseline.md).
+_PARAPHRASE = re.compile(r"\(\s*paraphrase\b", re.IGNORECASE)
+
+
+def wording(kind: Any, source: Any = "") -> str:
+    """How a claim's text relates to the speaker's words.
+
+    Returns:
+        ``""`` for the speaker's own words (a quotation, a quoted fragment, a baseline
+        statement), ``"reported"`` for the reporter's words (indirect speech, "according to")
+        and ``"paraphrase"`` for a baseline statement whose source says it is a paraphrase.
+    """
+    kind = kind if isinstance(kind, str) else ""
+    if kind == "baseline":
+        return "paraphrase" if _PARAPHRASE.search(source if isinstance(source, str) else "") else ""
+    return "" if not kind or kind in VERBATIM_KINDS else "reported"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(value: Any) -> dt.date | None:
+    import pandas as pd
+
+    if value is None or (isinstance(value, str) and not value) or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _is_month(start: dt.date, end: dt.date) -> bool:
+    following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return start.day == 1 and end == following - dt.timedelta(days=1)
+
+
+def date_label(
+    date: Any, period_start: Any = None, period_end: Any = None, date_text: Any = None
+) -> str:
+    """A claim's date as precisely as its text gives it.
+
+    A day stays ``YYYY-MM-DD``; a statement the text dates to a month is ``Feb 2022``, to a
+    year ``2022``, to another period ``2021-01-20 – 2025-01-20 (Biden administration)``, with
+    the words that dated it. (``date`` is one day inside such a period, not the day it was
+    said.)
+    """
+    start, end = _day(period_start), _day(period_end)
+    if start is None and end is None or start == end:
+        day = start or _day(date)
+        return day.isoformat() if day else ""
+    if start and end and _is_month(start, end):
+        return f"{_MONTHS[start.month - 1]} {start.year}"
+    if start and end and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    if start and end:
+        span = f"{start.isoformat()} – {end.isoformat()}"
+    else:
+        span = f"from {start.isoformat()}" if start else f"until {end.isoformat()}"
+    text = " ".join(date_text.split()) if isinstance(date_text, str) else ""
+    return f"{span} ({text})" if text else span
+
+
+def claim_details(claims: pd.DataFrame, timeline: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Per claim id: its ``wording`` (:func:`wording`) and its date label ``when``
+    (:func:`date_label`), from the claims table (kind, period) and the timeline (source)."""
+    sources: dict[str, Any] = {}
+    if not timeline.empty and {"doc_id", "source"} <= set(timeline.columns):
+        sources = dict(zip(timeline["doc_id"], timeline["source"], strict=True))
+    frames = [f for f in (claims, timeline) if not f.empty and "claim_id" in f.columns]
+    out: dict[str, dict[str, str]] = {}
+    for frame in frames:
+        for row in frame.drop_duplicates("claim_id").to_dict(orient="records"):
+            if row["claim_id"] in out:
+                continue
+            out[row["claim_id"]] = {
+                "wording": wording(row.get("kind"), sources.get(row.get("doc_id"), "")),
+                "when": date_label(
+                    row.get("date"),
+                    row.get("period_start"),
+                    row.get("period_end"),
+                    row.get("date_text"),
+                ),
+            }
+    return out
+
+
+#: Timeline columns behind a claim's reading of a topic (shown beside each evidence quote).
+READING_COLUMNS = ("label", "position", "weight", "hedged", "override")
+
+
+def claim_readings(timeline: pd.DataFrame) -> dict[tuple[str, str], dict[str, Any]]:
+    """(claim id, topic) -> the claim's side, value, weight, hedge and analyst label there."""
+    if timeline.empty or not {"claim_id", "topic", *READING_COLUMNS} <= set(timeline.columns):
+        return {}
+    return {
+        (row["claim_id"], row["topic"]): {k: row[k] for k in READING_COLUMNS}
+        for row in timeline.to_dict(orient="records")
+    }
+
+
+def _claim_id(e: Evidence) -> str:
+    return f"{e.doc_id}:{e.start_char}-{e.end_char}"
+
+
+def evidence_view(
+    e: Evidence,
+    match: ExampleMatch | None,
+    stance: str,
+    *,
+    details: dict[str, str] | None = None,
+    reading: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """A quote for the report, with the analyst example it reads most like (if any).
 
     ``close`` is True when that example is at least :data:`stance.examples.CLOSE` similar;
     ``other_side`` when it is close and labelled the other side (favor vs against) from the
-    position the quote is evidence of: the quote to read twice.
+    position the quote is evidence of: the quote to read twice. ``wording`` and ``when`` come
+    from ``details`` (:func:`claim_details`; a quotation dated ``e.date`` without them);
+    ``reading`` is the claim's own reading of the topic (:func:`claim_readings`) or ``None``.
     """
     from stance.examples import CLOSE, marks_other_side
 
     link = _SOURCE_URL.match(e.source or "")
+    details = details or {"wording": "", "when": e.date.isoformat() if e.date else ""}
     return {
         **{f.name: getattr(e, f.name) for f in dataclasses.fields(e)},
         # the source's own text and its address (written "text <url>"), so the report can link it
@@ -167,7 +287,55 @@ def evidence_view(e: Evidence, match: ExampleMatch | None, stance: str) -> dict[
         "match": match,
         "close": match is not None and match.similarity >= CLOSE,
         "other_side": marks_other_side(match, stance),
+        **details,
+        "reading": reading,
     }
+
+
+def change_note(s: Shift) -> str:
+    """What changed in a softening or hardening that keeps its side ("favor → favor")."""
+    if s.change not in ("softening", "hardening") or s.before_stance != s.after_stance:
+        return ""
+    if s.before_position is None or s.after_position is None:
+        return ""
+    move = abs(abs(s.after_position) - abs(s.before_position))
+    return (
+        f"Still {s.after_stance}, {'weaker' if s.change == 'softening' else 'stronger'}: "
+        f"{s.before_position:+.2f} → {s.after_position:+.2f} (a move of {move:.2f} "
+        f"{'toward' if s.change == 'softening' else 'away from'} neutral; "
+        f"{MAGNITUDE_STEP:.2f} or more on the same side is flagged)"
+    )
+
+
+def plural(word: str, n: Any) -> str:
+    """``word`` for one, ``words`` for any other number."""
+    return word if n == 1 else f"{word}s"
+
+
+def _first_run(data: ReportData) -> bool:
+    if data.first_run is not None:
+        return data.first_run
+    return data.summary.get("run_id") == 1
+
+
+def _baseline_claims(claims: pd.DataFrame) -> int:
+    if claims.empty or not {"kind", "claim_id"} <= set(claims.columns):
+        return 0
+    return int(claims.loc[claims["kind"] == "baseline", "claim_id"].nunique())
+
+
+def _claim_rows(
+    claims: pd.DataFrame, details: dict[str, dict[str, str]], labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Claims table rows with their wording, date label and topic label."""
+    rows = claims.to_dict(orient="records") if not claims.empty else []
+    for row in rows:
+        row.update(
+            details.get(row.get("claim_id"))
+            or {"wording": wording(row.get("kind")), "when": date_label(row.get("date"))}
+        )
+        row["topic_label"] = labels.get(row["topic"], row["topic"])
+    return rows
 
 
 def _png(fig: Any) -> bytes:
@@ -223,28 +391,54 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
         c["topic"]: {**c, "label": data.topic_labels.get(c["topic"], c["topic"])}
         for c in check_summary(data.examples)
     }
+    details = claim_details(data.claims, data.timeline)
+    readings = claim_readings(data.timeline)
+    first_run = _first_run(data)
+
+    def view_of(e: Evidence, topic: str, stance: str, match: ExampleMatch | None = None) -> dict:
+        cid = _claim_id(e)
+        return evidence_view(
+            e, match, stance, details=details.get(cid), reading=readings.get((cid, topic))
+        )
+
     shift_views = []
     for s in data.shifts:
         view = dataclasses.asdict(s)
         for key, (stance, quotes) in zip(
             ("evidence_before", "evidence_after"), s.evidence_sides(), strict=True
         ):
+            # the strongest quotes on the position's side (stance.diff), shown in date order
             view[key] = [
-                evidence_view(e, data.matches.get((s.topic, e.quote)), stance) for e in quotes
+                view_of(e, s.topic, stance, data.matches.get((s.topic, e.quote)))
+                for e in sorted(quotes, key=lambda e: e.date)
             ]
         view["has_matches"] = any(
             e["match"] for e in (*view["evidence_before"], *view["evidence_after"])
         )
         view["check"] = checks.get(s.topic)
         view["held_for"] = describe_duration(s.held_days)
-        view["is_new"] = shift_key(s) in data.new_shifts
+        view["is_new"] = shift_key(s) in data.new_shifts and not first_run
+        view["change_note"] = change_note(s)
         shift_views.append(view)
+    held_views = [
+        {
+            **h,
+            "quote_after": view_of(h["quote_after"], h["topic"], h["stance"])
+            if h.get("quote_after") is not None
+            else None,
+        }
+        for h in data.held
+    ]
     claims = data.claims
-    linked = claims[claims["topic"] != ""].to_dict(orient="records") if not claims.empty else []
-    unassigned = claims[claims["topic"] == ""].to_dict(orient="records") if not claims.empty else []
+    rows = _claim_rows(claims, details, data.topic_labels)
+    linked = [r for r in rows if r["topic"] != ""]
+    unassigned = [r for r in rows if r["topic"] == ""]
     context = {
         "title": data.title,
         "summary": data.summary,
+        "first_run": first_run,
+        "baseline_claims": _baseline_claims(claims),
+        "stance_threshold": STANCE_THRESHOLD,
         "shifts": shift_views,
         "topic_labels": data.topic_labels,
         "topic_figures": topic_figures,
@@ -256,12 +450,14 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
         "example_check": list(checks.values()),
         "any_matches": any(v["has_matches"] for v in shift_views),
         "gone": list(data.gone_shifts),
-        "held": list(data.held),
+        "held": held_views,
     }
     loader = jinja2.FileSystemLoader(TEMPLATES)
     md_env = jinja2.Environment(loader=loader, autoescape=False, keep_trailing_newline=True)
     md_env.filters["md"] = md_escape
     html_env = jinja2.Environment(loader=loader, autoescape=True)
+    for env in (md_env, html_env):
+        env.filters["plural"] = plural
     markdown = md_env.get_template("report.md.j2").render(**context)
     paths["markdown"] = out / "report.md"
     paths["markdown"].write_text(re.sub(r"\n{3,}", "\n\n", markdown), encoding="utf-8")
