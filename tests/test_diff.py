@@ -63,7 +63,7 @@ def test_new_and_dropped_have_one_side_only(shifts):
     new, dropped = shifts["norland-trade-pact"], shifts["norland-fishing-quotas"]
     assert new.before_stance == "" and new.after_stance == "favor" and not new.evidence_before
     assert {e.speaker for e in new.evidence_after} == {"Lena Koss", "Otto Brandt"}
-    assert dropped.after_stance == "" and dropped.before_stance == "against"
+    assert dropped.after_stance == "" and dropped.before_stance == "favor"
     assert dropped.evidence_before and not dropped.evidence_after
 
 
