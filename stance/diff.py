@@ -74,7 +74,12 @@ def change_confidence(
     return _confidence(z)
 
 
+#: Statements shown that pull against a position (``Shift.evidence_*_other``), at most.
+MAX_OTHER_EVIDENCE = 2
+
+
 def _evidence(rows: pd.DataFrame, stance: str) -> tuple[Evidence, ...]:
+    """The strongest statements on a position's side (``stance``), at most :data:`MAX_EVIDENCE`."""
     if rows.empty:
         return ()
     sign = {"favor": 1.0, "against": -1.0}.get(stance, 0.0)
@@ -85,8 +90,32 @@ def _evidence(rows: pd.DataFrame, stance: str) -> tuple[Evidence, ...]:
     if sign:
         agreeing = ranked[ranked["position"] * sign > 0]
         ranked = agreeing if not agreeing.empty else ranked
+    return _quotes(ranked.head(MAX_EVIDENCE))
+
+
+def _other_evidence(rows: pd.DataFrame, stance: str, shown: tuple[Evidence, ...]):
+    """The statements that pull hardest against a position: on the other side of zero from a
+    favor or against position, or taking a side (beyond the neutral band) when the position is
+    neutral; strongest (value times weight) first, at most :data:`MAX_OTHER_EVIDENCE`."""
+    if rows.empty:
+        return ()
+    sign = {"favor": 1.0, "against": -1.0}.get(stance, 0.0)
+    if sign:
+        pull = -rows["position"] * sign
+    else:
+        pull = rows["position"].abs().where(rows["position"].abs() > STANCE_THRESHOLD, 0.0)
+    seen = {(e.doc_id, e.start_char) for e in shown}
+    ranked = rows.assign(_rank=pull * rows["weight"])
+    ranked = ranked[(pull > 0) & (ranked["weight"] > 0)]
+    keys = zip(ranked["doc_id"], ranked["start_char"], strict=True)
+    ranked = ranked.loc[[key not in seen for key in keys]]
+    ranked = ranked.sort_values(["_rank", "date"], ascending=[False, True], kind="stable")
+    return _quotes(ranked.head(MAX_OTHER_EVIDENCE))
+
+
+def _quotes(rows: pd.DataFrame) -> tuple[Evidence, ...]:
     out = []
-    for row in ranked.head(MAX_EVIDENCE).itertuples():
+    for row in rows.itertuples():
         source = row.source + (f" <{row.url}>" if row.url else "")
         out.append(
             Evidence(
@@ -97,6 +126,7 @@ def _evidence(rows: pd.DataFrame, stance: str) -> tuple[Evidence, ...]:
                 doc_id=row.doc_id,
                 start_char=int(row.start_char),
                 end_char=int(row.end_char),
+                kind=row.kind,
             )
         )
     return tuple(out)
@@ -152,6 +182,8 @@ def detect_shifts(
             continue
         ev_b = _evidence(rows_b, pb.stance) if pb else ()
         ev_a = _evidence(rows_a, pa.stance) if pa else ()
+        other_b = _other_evidence(rows_b, pb.stance, ev_b) if pb else ()
+        other_a = _other_evidence(rows_a, pa.stance, ev_a) if pa else ()
         held_since = None
         if pb is not None:
             sign = {"favor": 1.0, "against": -1.0}.get(pb.stance, 0.0)
@@ -181,6 +213,8 @@ def detect_shifts(
                 after_period=after_period,
                 n_before=pb.n if pb else 0,
                 n_after=pa.n if pa else 0,
+                evidence_before_other=other_b,
+                evidence_after_other=other_a,
             )
         )
     return sorted(shifts, key=lambda s: (-s.confidence, s.actor, s.topic))

@@ -528,6 +528,8 @@ def run(
         from stance.report.render import held_frame, shift_key, shifts_frame
 
         new_keys = {shift_key(s) for s in new}
+        runs = db.runs()
+        first_run = not (runs["finished"].notna() & (runs["run_id"] < run_id)).any()
         checked, matches = _example_readings(
             db, shifts, models=models, book=book, model_id=model_id
         )
@@ -612,6 +614,7 @@ def run(
                     topic_labels=labels,
                     heatmap=heatmap_matrix(timeline, registry, labels),
                     new_shifts=new_keys,
+                    first_run=first_run,
                     gone_shifts=gone,
                     held=held,
                     unregistered=unregistered,

@@ -83,8 +83,8 @@ class Claim:
             date is approximate: ``period_start``/``period_end`` bound it.
         period_start: Start of the period a past statement describes (``None`` if current).
         period_end: End of that period.
-        date_text: The words that date a past statement ("After Russia invaded Ukraine in
-            February 2022").
+        date_text: The words that date a past statement ("in February 2022"), or the name
+            of the administration that dates it.
         kind: ``direct`` (quotation), ``reported`` (indirect speech), ``according_to``,
             ``partial`` (quoted fragment inside reported speech) or ``baseline``.
         cue: The speech verb or cue ("said", "told reporters", "insisted").
@@ -153,7 +153,11 @@ class StanceScore:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """A quote that supports a position, for then-and-now display."""
+    """A quote behind a position, for then-and-now display.
+
+    ``kind`` is the claim's (:attr:`Claim.kind`): ``direct`` and ``partial`` quotes and
+    ``baseline`` statements are the speaker's words, ``reported`` ones the reporter's.
+    """
 
     quote: str
     speaker: str
@@ -162,6 +166,7 @@ class Evidence:
     doc_id: str = ""
     start_char: int | None = None
     end_char: int | None = None
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,10 +182,10 @@ class Shift:
         after_stance: Current stance (empty for ``dropped``).
         before_position: Baseline signed position in [-1, 1].
         after_position: Current signed position in [-1, 1].
-        before_date: Date of the latest baseline evidence.
-        after_date: Date of the earliest current evidence.
-        held_since: Date of the earliest baseline evidence for the old position.
-        held_days: How long the old position held before ``after_date``.
+        before_date: Date of the latest quote in ``evidence_before`` (the quotes shown).
+        after_date: Date of the earliest quote in ``evidence_after``.
+        held_since: Date of the earliest baseline statement on the old position's side.
+        held_days: Days from ``held_since`` to ``after_date``.
         confidence: 0..1, from the scores' probabilities and the number of claims.
         evidence_before: The baseline quotes (most relevant first).
         evidence_after: The current quotes (most relevant first).
@@ -188,6 +193,9 @@ class Shift:
         after_period: Name of the current period (e.g. "Trump administration (second term)").
         n_before: Number of baseline claims behind ``before_position``.
         n_after: Number of current claims behind ``after_position``.
+        evidence_before_other: Baseline statements that pull against the old position (the
+            other side, or a side where the position is neutral), strongest first.
+        evidence_after_other: Current statements that pull against the new position.
     """
 
     actor: str
@@ -209,6 +217,8 @@ class Shift:
     after_period: str = ""
     n_before: int = 0
     n_after: int = 0
+    evidence_before_other: tuple[Evidence, ...] = field(default_factory=tuple)
+    evidence_after_other: tuple[Evidence, ...] = field(default_factory=tuple)
 
     def evidence_sides(self) -> tuple[tuple[str, tuple[Evidence, ...]], ...]:
         """(stance, quotes) of the baseline position, then of the current one."""

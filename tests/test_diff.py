@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from stance.diff import classify_change, describe_duration, detect_holds, detect_shifts
@@ -142,3 +143,33 @@ def test_the_unchanged_position_is_reported_as_held_and_only_it():
     )
     assert rail["before_position"] > 0.25 and rail["after_position"] > 0.25
     assert rail["quote_before"].date.year < 2023 <= rail["quote_after"].date.year
+
+
+def test_statements_pulling_against_a_position_are_shown_beside_it():
+    docs = load_documents()
+    claims, scores = load_scored()
+    timeline = build_timeline(claims, scores, docs)
+    # a Brandt-era statement for the carbon tax the new government scrapped, and a weak one
+    row = timeline[
+        (timeline["administration"] == "brandt") & (timeline["topic"] == "norland-carbon-tax")
+    ].iloc[[0, 0]]
+    row = row.assign(
+        text=["the tax has its merits", "the tax is not all bad"],
+        position=[0.6, 0.1],
+        start_char=[900, 950],
+        end_char=[922, 972],
+    )
+    after = pd.concat([timeline[timeline["administration"] == "brandt"], row], ignore_index=True)
+    (shift,) = [
+        s
+        for s in detect_shifts(timeline[timeline["administration"] == "varga"], after)
+        if s.topic == "norland-carbon-tax"
+    ]
+    assert shift.after_stance == "against"
+    assert [e.quote for e in shift.evidence_after_other] == [
+        "the tax has its merits",
+        "the tax is not all bad",
+    ]
+    assert not {e.quote for e in shift.evidence_after} & {"the tax has its merits"}
+    # the Varga-era position had no statement against it
+    assert shift.evidence_before_other == ()

@@ -12,7 +12,7 @@ import pytest
 
 from stance.diff import detect_shifts
 from stance.report.plots import plot_heatmap, plot_topic_timeline
-from stance.report.render import SHIFT_COLUMNS, ReportData, md_escape, write_report
+from stance.report.render import SHIFT_COLUMNS, ReportData, md_escape, shift_key, write_report
 from stance.timeline import build_timeline
 from tests.synthetic import load_documents, load_scored
 
@@ -69,7 +69,7 @@ def _data(timeline, shifts):
         periods=PERIODS,
         topic_labels={"norland-carbon-tax": "Carbon tax"},
         heatmap=heat,
-        new_shifts={(s.actor, s.topic, s.change) for s in shifts[:1]},
+        new_shifts={shift_key(s) for s in shifts[:1]},
     )
 
 
@@ -490,3 +490,46 @@ def test_a_period_band_off_the_axis_is_not_in_the_legend(case):
     ax = plot_topic_timeline(timeline, topic="norland-fishing-quotas", periods=PERIODS).axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "Varga administration" in labels and "Brandt administration" not in labels
+
+
+def test_statements_pulling_the_other_way_are_listed_under_the_evidence(case, tmp_path):
+    timeline, _ = case
+    row = timeline[timeline["claim_id"] == "nl-2023-02-01:70-115"].assign(
+        claim_id="nl-2023-02-01:900-922",
+        text="the tax has its merits",
+        label="favor",
+        position=0.6,
+        start_char=900,
+        end_char=922,
+    )
+    timeline = pd.concat([timeline, row], ignore_index=True)
+    shifts = _shifts(timeline)
+    paths = write_report(_data(timeline, shifts), tmp_path)
+    md, html = paths["markdown"].read_text(), paths["html"].read_text()
+    section = _section(md, "### Norland executive · Carbon tax: reversal")
+    now, pulling = section.split("**Now**")[1].split("*Now, pulling the other way*")
+    assert "the tax has its merits" not in now
+    assert "| “the tax has its merits” | favor +0.60 · weight" in pulling
+    assert "<em>Now, pulling the other way</em>" in html and "the tax has its merits" in html
+    frame = pd.read_csv(paths["shifts"])
+    carbon = frame[frame["topic"] == "norland-carbon-tax"].iloc[0]
+    assert carbon["evidence_after_other"].startswith("“the tax has its merits” — Otto Brandt")
+
+
+def test_shift_tables_mark_the_reporters_words_too():
+    import datetime as dt
+
+    from stance.records import Evidence
+    from stance.report.render import format_evidence
+
+    day = dt.date(2025, 2, 12)
+    cell = format_evidence(
+        [
+            Evidence("NATO membership was unrealistic", "Pete Hegseth", day, "AP", kind="reported"),
+            Evidence("it's unlikely", "Pete Hegseth", day, "AP", kind="direct"),
+        ]
+    )
+    assert cell == (
+        "reported: NATO membership was unrealistic — Pete Hegseth, 2025-02-12, AP"
+        " | “it's unlikely” — Pete Hegseth, 2025-02-12, AP"
+    )

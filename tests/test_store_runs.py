@@ -156,10 +156,12 @@ def test_a_shift_the_last_run_flagged_and_this_one_does_not_is_named(tmp_path, f
     kwargs = dict(documents=[feed], out_dir=tmp_path / "out")
     first = stance.run(**kwargs, baseline=baseline)
     assert first.summary["shifts"] == 3 and first.summary["shifts_no_longer_flagged"] == 0
+    assert "## First run on this store" in first.paths["markdown"].read_text()
     # the baseline leaves the config: there is nothing to compare with, so no shift is left
     second = stance.run(**kwargs)
     assert second.summary["shifts"] == 0 and second.summary["shifts_no_longer_flagged"] == 3
     md = second.paths["markdown"].read_text()
+    assert "First run on this store" not in md
     assert "**No longer flagged** (the last run flagged these" in md
     assert "Ukraine's NATO membership: reversal (favor → against)" in md.split("## Shifts")[0]
     assert "No longer flagged" in second.paths["html"].read_text()
@@ -182,4 +184,6 @@ def test_a_run_that_reads_nothing_does_not_swallow_the_alerts_of_a_killed_one(tm
     (feed / "wire-a.md").write_text(text, encoding="utf-8")
     fixed = stance.run(documents=[feed], **kwargs)
     assert fixed.summary["shifts_new"] == 3  # still news: no finished run reported them
+    # and its report says so: the store's only earlier run never finished
+    assert "## First run on this store" in fixed.paths["markdown"].read_text()
     assert stance.run(documents=[feed], **kwargs).summary["shifts_new"] == 0

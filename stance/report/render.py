@@ -48,6 +48,8 @@ SHIFT_COLUMNS = [
     "after_period",
     "n_before",
     "n_after",
+    "evidence_before_other",
+    "evidence_after_other",
     "new_since_last_run",
 ]
 
@@ -64,7 +66,7 @@ class ReportData:
     periods: pd.DataFrame
     topic_labels: dict[str, str]
     heatmap: pd.DataFrame
-    new_shifts: set[tuple[str, str, str]] = field(default_factory=set)
+    new_shifts: set[tuple[str, ...]] = field(default_factory=set)
     #: shifts the last finished run flagged and this one does not (e.g. a position reverted)
     gone_shifts: Sequence[Shift] = ()
     #: positions that held (stance.views.held_positions)
@@ -80,14 +82,23 @@ class ReportData:
     first_run: bool | None = None
 
 
-def shift_key(s: Shift) -> tuple[str, str, str]:
-    """Identity of a shift across runs: actor, topic and change."""
-    return (s.actor, s.topic, s.change)
+def shift_key(s: Shift) -> tuple[str, ...]:
+    """Identity of a shift across runs: the store's (:func:`stance.store.shift_identity`)."""
+    from stance.store import shift_identity
+
+    return shift_identity(s)
 
 
-def format_evidence(evidence: Sequence[Any]) -> str:
-    """One-cell text for a list of evidence quotes: ``“quote” — speaker, date, source | ...``."""
-    return " | ".join(f"“{e.quote}” — {e.speaker}, {e.date}, {e.source}" for e in evidence)
+def format_evidence(evidence: Sequence[Evidence]) -> str:
+    """One-cell text for a list of evidence quotes: ``“quote” — speaker, date, source | ...``;
+    the reporter's words and paraphrases (:func:`wording`) as ``reported: text`` or
+    ``paraphrase: text``, without quotation marks."""
+
+    def text(e: Evidence) -> str:
+        mark = wording(e.kind, e.source)
+        return f"{mark}: {e.quote}" if mark else f"“{e.quote}”"
+
+    return " | ".join(f"{text(e)} — {e.speaker}, {e.date}, {e.source}" for e in evidence)
 
 
 def shifts_frame(
@@ -103,8 +114,9 @@ def shifts_frame(
     rows = []
     for s in shifts:
         row = {c: getattr(s, c) for c in SHIFT_COLUMNS if hasattr(s, c)}
-        row["evidence_before"] = format_evidence(s.evidence_before)
-        row["evidence_after"] = format_evidence(s.evidence_after)
+        for key in ("evidence_before", "evidence_after"):
+            row[key] = format_evidence(getattr(s, key))
+            row[f"{key}_other"] = format_evidence(getattr(s, f"{key}_other"))
         row["new_since_last_run"] = None if new is None else shift_key(s) in new
         rows.append(row)
     return pd.DataFrame(rows, columns=SHIFT_COLUMNS)
@@ -412,6 +424,12 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
                 view_of(e, s.topic, stance, data.matches.get((s.topic, e.quote)))
                 for e in sorted(quotes, key=lambda e: e.date)
             ]
+        for key, stance in (
+            ("evidence_before", s.before_stance),
+            ("evidence_after", s.after_stance),
+        ):
+            # the statements pulling hardest the other way (stance.diff), strongest first
+            view[f"{key}_other"] = [view_of(e, s.topic, stance) for e in getattr(s, f"{key}_other")]
         view["has_matches"] = any(
             e["match"] for e in (*view["evidence_before"], *view["evidence_after"])
         )
