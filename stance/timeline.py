@@ -138,7 +138,7 @@ def build_timeline(
                 "p_favor": p_f,
                 "p_against": p_a,
                 "p_neutral": p_n,
-                "position": p_f - p_a,
+                "position": round(p_f - p_a, 6),
                 "weight": weight,
                 "hedged": claim.hedged,
                 "kind": claim.kind,

@@ -158,6 +158,8 @@ def claims_frame(
                 )
             rows.append(row)
     frame = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    # a claim with no speaker mention has no offsets: integers with gaps, not floats
+    frame = frame.astype({"speaker_start_char": "Int64", "speaker_end_char": "Int64"})
     return frame.sort_values(["date", "doc_id", "start_char"], kind="stable").reset_index(drop=True)
 
 

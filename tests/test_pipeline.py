@@ -282,8 +282,20 @@ def test_russias_unchanged_opposition_is_reported_as_a_position_that_held(seed):
     assert len(row) == 1 and row.iloc[0]["stance"] == "against"
     assert row.iloc[0]["after_period"] == "Putin's fifth term"
     assert "renounce its intention to join NATO" in row.iloc[0]["quote_after"]
+    # the quote says who said it and when, as the report does
+    assert " — President Vladimir Putin, 2024-06-14, Speech" in row.iloc[0]["quote_after"]
     md = (seed / "report.md").read_text()
     assert "## Positions that held" in md
     assert "| Russian government | Ukraine's NATO membership | against |" in md
     summary = json.loads((seed / "run.json").read_text())
     assert summary["positions_held"] == len(held)
+
+
+def test_claims_and_timeline_numbers_read_as_numbers(seed):
+    claims = pd.read_csv(seed / "claims.csv", keep_default_na=False)
+    timeline = pd.read_csv(seed / "timeline.csv")
+    # speaker offsets are whole numbers, or empty for baseline statements: never "2271.0"
+    offsets = claims["speaker_start_char"].astype(str)
+    assert (offsets == "").any() and not offsets.str.contains(r"\.").any()
+    # positions carry no float noise ("-0.4416999999999999")
+    assert (timeline["position"].astype(str).str.len() <= len("-0.123456")).all()

@@ -140,13 +140,14 @@ HELD_COLUMNS = [
 
 
 def held_frame(held: Sequence[dict[str, Any]]) -> pd.DataFrame:
-    """:func:`stance.views.held_positions` as a table (quotes as text)."""
+    """:func:`stance.views.held_positions` as a table (each quote with its speaker, date and
+    source, as in :func:`shifts_frame`)."""
     import pandas as pd
 
     rows = [
         {
             **h,
-            **{k: h[k].quote if h[k] is not None else "" for k in ("quote_before", "quote_after")},
+            **{k: format_evidence([h[k]] if h[k] else []) for k in ("quote_before", "quote_after")},
         }
         for h in held
     ]
