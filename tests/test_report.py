@@ -533,3 +533,24 @@ def test_shift_tables_mark_the_reporters_words_too():
         "reported: NATO membership was unrealistic — Pete Hegseth, 2025-02-12, AP"
         " | “it's unlikely” — Pete Hegseth, 2025-02-12, AP"
     )
+
+
+def test_a_statement_dated_to_a_period_is_drawn_across_it(case):
+    import datetime as dt
+
+    from matplotlib.collections import LineCollection
+    from matplotlib.dates import date2num
+
+    timeline, _ = case
+    timeline = timeline.copy()
+    # "the Varga government insisted ..." in a later article: dated to Varga's term
+    past = timeline["claim_id"] == "nl-2022-04-05:16-40"
+    timeline["period_start"] = None
+    timeline["period_end"] = None
+    timeline.loc[past, "period_start"] = dt.date(2019, 1, 15)
+    timeline.loc[past, "period_end"] = dt.date(2023, 1, 15)
+    ax = plot_topic_timeline(timeline, topic="norland-carbon-tax").axes[0]
+    (lines,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    ((start, y0), (end, y1)) = lines.get_segments()[0]
+    assert (start, end) == (date2num(dt.date(2019, 1, 15)), date2num(dt.date(2023, 1, 15)))
+    assert y0 == y1 == timeline.loc[past, "position"].iloc[0]

@@ -63,6 +63,27 @@ def series_colors(timeline: pd.DataFrame) -> dict[str, str]:
     return {name: _SERIES[i % len(_SERIES)] for i, name in enumerate(names)}
 
 
+def _draw_periods(ax: Axes, rows: pd.DataFrame, color: str | None) -> None:
+    """A statement dated only to a period ("in February 2022", "the Biden administration
+    insisted") is a point on one day of it: draw the period as a line through that point."""
+    import pandas as pd
+
+    if not {"period_start", "period_end"} <= set(rows.columns):
+        return
+    dated = rows[rows["period_start"].notna() & rows["period_end"].notna()]
+    dated = dated[dated["period_start"] != dated["period_end"]]
+    if not dated.empty:
+        ax.hlines(
+            dated["position"],
+            pd.to_datetime(dated["period_start"]),
+            pd.to_datetime(dated["period_end"]),
+            color=color,
+            alpha=0.45,
+            linewidth=2.5,
+            zorder=2,
+        )
+
+
 def plot_topic_timeline(
     timeline: pd.DataFrame,
     *,
@@ -88,7 +109,8 @@ def plot_topic_timeline(
 
     Returns:
         The figure. Each government is one scatter series (label = government name), positions
-        ``p_favor - p_against`` on the y axis.
+        ``p_favor - p_against`` on the y axis; a statement dated only to a period (columns
+        ``period_start``/``period_end``) also gets a line across that period.
     """
     import matplotlib.dates as mdates
     import pandas as pd
@@ -117,6 +139,7 @@ def plot_topic_timeline(
             alpha=0.8,
             zorder=3,
         )
+        _draw_periods(ax, g, colors.get(str(name)))
     for s in shifts:
         if s.topic != topic or s.after_date is None:
             continue
