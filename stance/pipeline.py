@@ -54,6 +54,9 @@ log = logging.getLogger("stance")
 BATCH_SIZE = 256
 #: Claims scored per batch.
 SCORE_BATCH = 512
+#: Changes detected below ``min_confidence`` but at least this confident are listed as hints
+#: (``RunResult.below_threshold``, the report's "Below the confidence threshold").
+NEAR_MISS_FLOOR = 0.2
 
 
 @dataclass
@@ -74,6 +77,8 @@ class RunResult:
             example otherwise than the analyst labelled it).
         held: Positions a current administration kept from a prior one (same side, no shift;
             :data:`stance.report.render.HELD_COLUMNS`), e.g. an opposition that is unchanged.
+        below_threshold: Changes detected with a confidence from :data:`NEAR_MISS_FLOOR` up to
+            ``min_confidence`` (not flagged; columns as ``shifts``).
     """
 
     claims: pd.DataFrame
@@ -85,6 +90,7 @@ class RunResult:
     paths: dict[str, Path] = field(default_factory=dict)
     examples: pd.DataFrame | None = None
     held: pd.DataFrame | None = None
+    below_threshold: pd.DataFrame | None = None
 
 
 def run_config(
@@ -517,14 +523,18 @@ def run(
             db, claims, registry=registry, model_id=model_id, topic_hashes=topic_hashes
         )
         linked_ids = {sc.claim_id for sc in scores if sc.label}
-        shifts = compare_governments(
-            timeline, registry, governments=governments, min_confidence=min_confidence
+        # every change the data shows: those at min_confidence are flagged, the rest are hints
+        detected = compare_governments(
+            timeline, registry, governments=governments, min_confidence=0
         )
+        shifts = [s for s in detected if s.confidence >= min_confidence]
+        below = [s for s in detected if NEAR_MISS_FLOOR <= s.confidence < min_confidence]
         held = held_positions(timeline, registry, governments=governments)
         previous = db.shifts()  # the last finished run's, for what it flagged and this one not
         new = db.put_shifts(run_id, shifts)
         flagged = {shift_identity(s) for s in shifts}
         gone = [s for s in previous if shift_identity(s) not in flagged]
+        confidence_now = {shift_identity(s): s.confidence for s in detected}
         from stance.report.render import held_frame, shift_key, shifts_frame
 
         new_keys = {shift_key(s) for s in new}
@@ -575,6 +585,7 @@ def run(
             "shifts": len(shifts),
             "shifts_new": len(new),
             "shifts_no_longer_flagged": len(gone),
+            "shifts_below_threshold": len(below),
             "positions_held": len(held),
             "min_confidence": min_confidence,
             "topic_threshold": topic_threshold,
@@ -598,6 +609,7 @@ def run(
             rejected=rejected,
             examples=checked,
             held=held_frame(held),
+            below_threshold=shifts_frame(below),
         )
         if out is not None:
             from stance.report.render import ReportData, write_report
@@ -616,6 +628,8 @@ def run(
                     new_shifts=new_keys,
                     first_run=first_run,
                     gone_shifts=gone,
+                    below_threshold=below,
+                    confidence_now=confidence_now,
                     held=held,
                     unregistered=unregistered,
                     rejected=rejected,

@@ -187,3 +187,25 @@ def test_a_run_that_reads_nothing_does_not_swallow_the_alerts_of_a_killed_one(tm
     # and its report says so: the store's only earlier run never finished
     assert "## First run on this store" in fixed.paths["markdown"].read_text()
     assert stance.run(documents=[feed], **kwargs).summary["shifts_new"] == 0
+
+
+def test_raising_the_threshold_says_why_a_shift_is_no_longer_flagged(tmp_path, feed):
+    baseline = ["stance:baselines/us-russia-ukraine-2021-2024.yaml"]
+    kwargs = dict(documents=[feed], baseline=baseline, out_dir=tmp_path / "out")
+    first = stance.run(**kwargs)
+    assert first.summary["shifts"] == 3 and first.summary["shifts_below_threshold"] == 0
+    strict = stance.run(**kwargs, min_confidence=0.9)
+    # the softening on Kyiv's place at the table (0.62) is still seen, just not flagged
+    assert strict.summary["shifts"] == 2 and strict.summary["shifts_below_threshold"] == 1
+    (row,) = strict.below_threshold.itertuples()
+    assert (row.topic, row.change) == ("kyiv-full-participant", "softening")
+    assert 0.2 <= row.confidence < 0.9
+    md = strict.paths["markdown"].read_text()
+    assert "a shift is flagged at a confidence of 0.9 or more" in md
+    gone = md.split("**No longer flagged**")[1].split("\n\n")[1]
+    assert "Kyiv at the negotiating table: softening" in gone
+    assert f"now {row.confidence:.2f} (below the threshold)" in gone
+    below = md.split("## Below the confidence threshold")[1].split("\n## ")[0]
+    assert "US executive · Kyiv at the negotiating table: softening (favor → favor)" in below
+    html = strict.paths["html"].read_text()
+    assert '<h2 id="below">Below the confidence threshold</h2>' in html

@@ -80,6 +80,11 @@ class ReportData:
     #: no earlier finished run in the store (nothing to be "new since"); ``None``: unknown,
     #: then a run with ``summary["run_id"] == 1`` counts as the first
     first_run: bool | None = None
+    #: changes detected below the run's ``min_confidence`` (hints, not flagged)
+    below_threshold: list[Shift] = field(default_factory=list)
+    #: shift identity (:func:`shift_key`) -> confidence of every change this run detected, so
+    #: a shift no longer flagged can say whether it fell below the threshold or went away
+    confidence_now: dict[tuple[str, ...], float] = field(default_factory=dict)
 
 
 def shift_key(s: Shift) -> tuple[str, ...]:
@@ -468,7 +473,11 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
         "rejected": list(data.rejected),
         "example_check": list(checks.values()),
         "any_matches": any(v["has_matches"] for v in shift_views),
-        "gone": list(data.gone_shifts),
+        "gone": [
+            {**dataclasses.asdict(s), "now": data.confidence_now.get(shift_key(s))}
+            for s in data.gone_shifts
+        ],
+        "below": [dataclasses.asdict(s) for s in data.below_threshold],
         "held": held_views,
     }
     loader = jinja2.FileSystemLoader(TEMPLATES)
