@@ -58,6 +58,14 @@ _RELATIONAL_TEXT = (
     "near close critic critics ally allies rival rivals opponent opponents friend"
 )
 _RELATIONAL = frozenset(_RELATIONAL_TEXT.split())
+# Capitalised words before a surname that are not a given name ("Republican Senator X").
+_NOT_GIVEN = frozenset(
+    "republican republicans democrat democrats democratic gop conservative labour tory liberal "
+    "independent centrist socialist green".split()
+)
+_INITIAL = re.compile(r"[A-Z]\.?")
+_INITIALS = re.compile(r"(?:[A-Z]\.?){2,3}")  # "JD", "J.D.": initials that are a given name
+_POSSESSIVE_WORD = re.compile(r"['’]s?$")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _TOP_KEYS = (
     "name",
@@ -388,7 +396,13 @@ class ActorRegistry:
         return None
 
     def _titled(self, mention: str) -> tuple[str, str] | None:
-        """A person named after a title: the longest trailing run of words that is a name."""
+        """A person named after a title: the longest trailing run of words that is a name.
+
+        The words before the name may be titles ("Defence Secretary"), markers ("Kremlin",
+        "Russia's") or middle initials, but not another given name: "Senator Ron Johnson"
+        is not Boris Johnson and "Lara Trump" is not Donald Trump. A given name matches
+        only when it is the person's own (first word of their name or of an alias).
+        """
         words = _words(mention)
         for i in range(1, len(words)):
             prefix = [w.lower() for w in words[:i]]
@@ -396,8 +410,44 @@ class ActorRegistry:
                 return None
             ref = self._index.get(mention_key(" ".join(words[i:])))
             if ref is not None and ref[0] == "person":
+                given = self._given_name(words[:i])
+                if given and given not in self._given_names(ref[1]):
+                    return None
                 return ref
         return None
+
+    def _given_name(self, prefix: list[str]) -> str:
+        """The given name just before a surname ("Ron" of "Senator Ron Johnson"), as a
+        lookup key; "" when the words before it are titles, markers or nothing."""
+        for word in reversed(prefix):
+            key = mention_key(word)
+            if _INITIAL.fullmatch(word):
+                continue  # "Donald J. Trump": a middle initial
+            if (
+                not word[:1].isupper()
+                or key in self.title_words
+                or word.lower() in self.title_words
+                or all(part in self.title_words for part in key.split("-"))
+                or key in _NOT_GIVEN
+                or _POSSESSIVE_WORD.search(word)
+                or (word.isupper() and len(word) > 1 and not _INITIALS.fullmatch(word))
+                or self._is_marker(word)
+                or self._index.get(key, ("person",))[0] != "person"
+            ):
+                return ""
+            return key
+        return ""
+
+    def _given_names(self, person_id: str) -> frozenset[str]:
+        """Lookup keys of a person's given names: the first word of their name and of
+        each alias of two words or more ("joe", "joseph" for Joe Biden)."""
+        person = self.people[person_id]
+        out = set()
+        for form in (person.name, *person.aliases):
+            words = _words(form)
+            if len(words) >= 2:
+                out.add(mention_key(words[0]))
+        return frozenset(out)
 
     def _split_name(self, mention: str) -> tuple[list[str], list[str]]:
         """Split a mention into its title words and its trailing name (possibly empty)."""

@@ -280,3 +280,44 @@ def test_schema_errors_name_file_line_and_fix(tmp_path, old, new, expected):
 def test_missing_registry_file(tmp_path):
     with pytest.raises(ConfigError, match="actor registry not found: .*nope.yaml; check the path"):
         ActorRegistry.load(tmp_path / "nope.yaml")
+
+
+@pytest.mark.parametrize(
+    ("mention", "date", "name", "actor", "government"),
+    [
+        ("Senator Ron Johnson", D(2022, 5, 10), "Ron Johnson", "ron-johnson", None),
+        ("Ron Johnson", D(2022, 5, 10), "Ron Johnson", "ron-johnson", None),
+        ("Senator Dan Sullivan", D(2023, 4, 20), "Dan Sullivan", "dan-sullivan", None),
+        ("Lara Trump", D(2025, 4, 20), "Lara Trump", "lara-trump", None),
+        ("Eric Trump", D(2025, 4, 20), "Eric Trump", "eric-trump", None),
+        ("Hunter Biden", D(2023, 6, 1), "Hunter Biden", "hunter-biden", None),
+        ("Mike Johnson", D(2024, 4, 20), "Mike Johnson", "mike-johnson", None),
+    ],
+)  # fmt: skip
+def test_a_different_given_name_is_a_different_person(registry, mention, date, name, actor,
+                                                      government):  # fmt: skip
+    # a namesake (or a relative) of a registered person must not take their office: a
+    # Republican senator's criticism is not the Biden administration's position
+    assert registry.resolve(mention, date) is None
+    claim = registry.resolve_claim(_claim(mention, date))
+    assert (claim.speaker, claim.actor, claim.government) == (name, actor, government)
+
+
+@pytest.mark.parametrize(
+    ("mention", "date", "actor"),
+    [
+        ("National Security Adviser Jake Sullivan", D(2023, 4, 20), "jake-sullivan"),
+        ("Sullivan", D(2023, 4, 20), "jake-sullivan"),
+        ("Mr. Sullivan", D(2023, 4, 20), "jake-sullivan"),
+        ("Dr. Sullivan", D(2023, 4, 20), "jake-sullivan"),
+        ("Former British Prime Minister Boris Johnson", D(2023, 4, 20), "boris-johnson"),
+        ("President Donald J. Trump", SEED_DAY, "donald-trump"),
+        ("Joseph R. Biden", D(2022, 3, 1), "joe-biden"),
+        ("Russia's Putin", SEED_DAY, "vladimir-putin"),
+        ("Republican Senator Vance", D(2023, 6, 1), "jd-vance"),
+        ("Ursula von der Leyen", SEED_DAY, "ursula-von-der-leyen"),
+    ],
+)  # fmt: skip
+def test_titles_and_the_same_given_name_still_match(registry, mention, date, actor):
+    res = registry.resolve(mention, date)
+    assert res is not None and res.actor == actor

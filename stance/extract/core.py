@@ -23,6 +23,7 @@ from stance.extract.cues import (
     link_parents,
     negated,
     org_like,
+    verbless_root,
     withheld,
 )
 from stance.extract.lexicon import (
@@ -54,13 +55,14 @@ from stance.records import Claim, Document
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 _TRIM = " \t\n,;:—–-"
 _PAST_TAGS = frozenset({"VBD", "VBN"})
 # words that can be cues (find_cues decides), and subject relations, as spaCy hashes
 _CUE_IDS = ids([*CUE_WORDS, *PHRASAL_CUES])
 _SUBJECT_IDS = ids(SUBJECT_DEPS)
+_ROOT_IDS = ids(["ROOT"])
 
 
 def extract_claims(
@@ -148,7 +150,7 @@ def _plan(doc: Document) -> dict[str, Any]:
         if not prefilter(text[start:end]):
             skipped.append((start, end))
             continue
-        blanked = _blank_quotes(text, start, end, quotes)
+        blanked = _blank_dateline(_blank_quotes(text, start, end, quotes))
         for lo, hi, keep in _sentence_runs(_headline_case(blanked)):
             if keep:
                 selected.append((start + lo, start + hi))
@@ -229,6 +231,27 @@ def _blank_quotes(text: str, start: int, end: int, quotes: list[Quote]) -> str:
     return text[start:end] if chars is None else "".join(chars)
 
 
+# A wire dateline opening a paragraph: a place in capitals, perhaps a date or a country,
+# perhaps the agency, then a dash ("LONDON, June 5 (Reuters) - ", "KYIV (AP) — ",
+# "KYIV, Ukraine (AP) — ", "BERLIN, March 3 - ", "PARIS — ").
+_DATELINE = re.compile(
+    r"\s*[A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,3}"
+    r"(?:, [A-Z][\w.]*(?: [\w.]+){0,2}){0,2}"
+    r"(?: ?\([^()\n]{1,40}\))?"
+    r" ?(?:[-–—]{1,2}|--) "
+)
+
+
+def _blank_dateline(paragraph: str) -> str:
+    """The paragraph with a leading wire dateline blanked with spaces (same length): the
+    place of a dateline is not a speaker, and the parser must not take it for the subject
+    ("MOSCOW, March 14 (Reuters) - President Vladimir Putin said ...")."""
+    match = _DATELINE.match(paragraph)
+    if match is None or not paragraph[match.end() : match.end() + 1].strip():
+        return paragraph
+    return " " * match.end() + paragraph[match.end() :]
+
+
 def _headline_case(stretch: str) -> str:
     """A title-case stretch with its cue verbs and function words lower-cased."""
     return _sentence_case(stretch) if _title_case(stretch) else stretch
@@ -305,7 +328,7 @@ def _document_claims(
                 parts = [(q.start, q.end, previous, "direct")]  # "X said:" / X spoke before
             for start, end, cue, kind in parts:
                 taken.add(id(cue))
-                claim = _make_claim(doc, pdoc, base, start, end, cue, kind, gaz)
+                claim = _make_claim(doc, pdoc, base, start, end, cue, kind, gaz, qspans=qspans)
                 if claim is not None:
                     claims.append(claim)
                     if not q.single:
@@ -326,7 +349,16 @@ def _document_claims(
             elif (negation := negated(cue.token)) is not None and cue.clausal:
                 start = min(start, base + negation.idx)  # "does not believe that X", not "X"
             claim = _make_claim(
-                doc, pdoc, base, start, end, cue, cue.kind, gaz, withheld=refusal is not None
+                doc,
+                pdoc,
+                base,
+                start,
+                end,
+                cue,
+                cue.kind,
+                gaz,
+                withheld=refusal is not None,
+                qspans=qspans,
             )
             if claim is not None:
                 claims.append(claim)
@@ -404,37 +436,41 @@ def _mentions(
     gaz: Mapping[str, str] | None = None,
 ) -> MentionIndex:
     index = MentionIndex()
-    # surnames the registry knows ("brandt" -> "Otto Brandt") count as people even when the
-    # article never writes the full name
-    for form, name in (gaz or {}).items():
-        if " " not in form and " " in name and name.lower().split()[-1] == form:
-            index.surnames.setdefault(form, name)
     inside = functools.partial(_in_spans, spans=qspans)
     names = []
     for base, pdoc in pdocs:
         for ent in people(pdoc):
             words = strip_titles([t.text for t in ent if t.tag_ != "POS"])
-            if len(words) >= 2:
-                index.surnames.setdefault(words[-1].lower(), " ".join(words))
+            if len(words) >= 2 and words[0].lower() not in _NOT_GIVEN:
+                index.add_name(base + ent.start_char, " ".join(words), subject=_subject_name(ent))
             names.append((base, ent))
+    # surnames the registry knows ("brandt" -> "Otto Brandt") count as people even when the
+    # article never writes the full name; a full name the article writes comes first
+    for form, name in (gaz or {}).items():
+        if " " not in form and " " in name and name.lower().split()[-1] == form:
+            index.surnames.setdefault(form, name)
     for base, ent in names:
         pos = base + ent.start_char
         words = [t.text for t in ent if t.tag_ != "POS"]
-        name = index.full_name(" ".join(strip_titles(words)))
+        name = index.full_name(" ".join(strip_titles(words)), pos)
         if inside(pos) or (" " not in name and ent.root.lower_ not in index.surnames):
             continue  # a lone capitalised word NER took for a person ("Kyiv")
-        head = ent.root
-        while head.dep_ == "compound" and head.head.i != head.i:
-            head = head.head
+        head = _name_head(ent)
         start, _ = np_span(head)
+        subject = _subject_name(ent)
+        if head.dep_ == "appos" and head.head.tag_ in ("NN", "NNS"):
+            # "The German chancellor, Friedrich Merz, said": Merz carries the description's
+            # roles, so a later "the chancellor" is Merz
+            start = min(start, np_span(head.head)[0])
         context = [t.text for t in ent.doc[start : ent.end]]
-        subject = head.dep_ in SUBJECT_DEPS
         index.add(Mention(pos, base + ent.end_char, name, True, subject, roles_of(context)))
     for base, pdoc in pdocs:
-        for i in positions(pdoc, "DEP", _SUBJECT_IDS):
+        for i in positions(pdoc, "DEP", _SUBJECT_IDS | _ROOT_IDS):
             tok = pdoc[i]
             if inside(base + tok.idx):
                 continue
+            if tok.dep_ == "ROOT" and not verbless_root(tok):
+                continue  # only "Trump called Putin's statement ...", parsed without a verb
             low = tok.lower_
             if low in PERSON_PRONOUNS:
                 index.add(
@@ -456,7 +492,7 @@ def _mentions(
                     )
                 )
             elif tok.lower_ in index.surnames and tok.text[:1].isupper():
-                name = index.surnames[tok.lower_]
+                name = index.full_name(tok.text, base + tok.idx)
                 index.add(Mention(base + tok.idx, base + tok.idx + len(tok), name, True, True))
             elif org_like(tok) or (tok.tag_ == "NN" and tok.lower_ == "administration"):
                 start, end = np_span(tok)
@@ -468,6 +504,28 @@ def _mentions(
         for mention in capitalised_names(text[s:e], s, index):
             index.add(mention)
     return index
+
+
+# capitalised words that open a run of proper nouns without being a given name
+_NOT_GIVEN = frozenset("and but or so then yet if as when while".split())
+
+
+def _name_head(ent: Span) -> Token:
+    head = ent.root
+    while head.dep_ == "compound" and head.head.i != head.i:
+        head = head.head
+    return head
+
+
+def _subject_name(ent: Span) -> bool:
+    """Whether a person name is a grammatical subject, directly or as the name set off
+    after a subject description ("his adviser, Jake Sullivan, said")."""
+    head = _name_head(ent)
+    if head.dep_ in SUBJECT_DEPS or verbless_root(head):
+        return True
+    return (
+        head.dep_ == "appos" and head.head.tag_ in ("NN", "NNS") and head.head.dep_ in SUBJECT_DEPS
+    )
 
 
 def _attribute_quote(
@@ -534,11 +592,14 @@ def _make_claim(
     gaz: Mapping[str, str],
     *,
     withheld: bool = False,
+    qspans: Iterable[tuple[int, int]] = (),
 ) -> Claim | None:
     """A claim of ``text[start:end]`` by ``cue``'s speaker (None without a speaker or words).
 
     ``withheld``: the speaker refused to say (:func:`stance.extract.cues.withheld`); the claim
-    is marked hedged, since it takes no position of its own.
+    is marked hedged, since it takes no position of its own. ``qspans``: the document's
+    quotations; a time expression inside any of them is the speaker's words, not the date
+    of the statement ("“In 1994 we gave up ...,” he said. “We will not ...”").
     """
     speaker = cue.speaker
     if speaker is None:
@@ -573,10 +634,16 @@ def _make_claim(
         )
         lo, hi = cue.base + sent[0], cue.base + sent[1]
         masked = list(text[lo:hi])
-        for i in range(max(lo, start), min(hi, end)):
-            masked[i - lo] = " "
+        for s, e in [(start, end), *qspans]:
+            for i in range(max(lo, s), min(hi, e)):
+                masked[i - lo] = " "
         period = find_period("".join(masked), ref=doc.date, offset=lo)
-    name = canonical(speaker.name, gaz, speaker.text) if speaker.name else ""
+    name = ""
+    if speaker.name:
+        # "Sullivan" expanded to the Dan Sullivan the article names: the gazetteer's
+        # "sullivan" (Jake) must not undo that
+        expanded = " " not in speaker.text.strip() and " " in speaker.name
+        name = canonical(speaker.name, gaz, *(() if expanded else (speaker.text,)))
     return Claim(
         doc_id=doc.id,
         text=content,

@@ -116,13 +116,80 @@ def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     if not clausal and base_form in _CLAUSE_ONLY and not _has_quote(tok):
         return []  # "hiring continues to buck the trend", "they find themselves atop"
     speaker = _subject(tok, base, index)
+    if speaker is not None and content is not None:
+        speaker = _not_the_topic(tok, base, index, speaker, content)
+    if base_form in _TELL and _addressed(tok) and not _open_question(tok, base, content):
+        # "Trump was asked whether ...", "Trump, asked if ..., said": the subject was asked,
+        # the question is not theirs; the cue keeps its content so that a quotation inside
+        # the question goes to no one
+        speaker = None
     if speaker is None and content is None:
         return []
     speech = base_form in SPEECH_VERBS
     text = _cue_text(tok)
     cue = Cue(tok, text, speaker, content, "reported", base + tok.idx, clause, speech, base)
     cue.clausal = clausal
+    if speaker is not None and content is not None and clausal:
+        index.add_content(content)
     return [cue]
+
+
+def _not_the_topic(
+    tok: Token, base: int, index: MentionIndex, speaker: Speaker, content: tuple[int, int]
+) -> Speaker:
+    """A pronoun or description resolved to someone its own content names ("The president
+    said he did not think Zelenskyy was ready") is resolved again without them."""
+    if not speaker.name or speaker.name.split()[-1] in speaker.text:
+        return speaker  # the speaker is named, not resolved
+    if content[0] < speaker.end:
+        return speaker  # "X did this, she added": the parse took the clause before for content
+    words = set(re.findall(r"[\w'’-]+", tok.doc.text[content[0] - base : content[1] - base]))
+    if speaker.name.split()[-1] not in words:
+        return speaker
+    again = _subject(tok, base, index, exclude=frozenset({speaker.name}))
+    if again is None or again.start != speaker.start:
+        return speaker
+    index.settle(again.start, again.name)
+    return again
+
+
+def verbless_root(noun: Token) -> bool:
+    """A proper name the parser made the root of a sentence whose verb it read as a
+    participle modifying the name ("Trump called Putin's statement ...")."""
+    return (
+        noun.dep_ == "ROOT"
+        and noun.tag_ in ("NNP", "NNPS")
+        and any(
+            c.dep_ == "acl" and c.tag_ in ("VBN", "VBD") and c.i == noun.i + 1
+            for c in noun.children
+        )
+    )
+
+
+_WH_WORDS = frozenset({"how", "what", "why", "when", "where", "who", "whom", "which"})
+
+
+def _open_question(tok: Token, base: int, content: tuple[int, int] | None) -> bool:
+    """Whether an addressed verb's content is an open question ("was asked how the Cold War
+    would end"): it states nothing a stance could be read from, so the attribution is kept
+    (PolNeAR annotates it); a yes/no question ("whether ...", "if ...") or "was told that ..."
+    holds a proposition that must not become the addressee's."""
+    if content is None:
+        return False
+    first = re.match(r"\W*(\w+)", tok.doc.text[content[0] - base : content[1] - base])
+    return first is not None and first.group(1).lower() in _WH_WORDS
+
+
+def _addressed(tok: Token) -> bool:
+    """Whether a verb of telling or asking is passive, so that its subject is the one
+    addressed: "was asked whether", "was told that", "Trump, asked if ..., said"."""
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
+        return True
+    if tok.dep_ not in ("advcl", "acl") or tok.tag_ not in ("VBN", "VBD"):
+        return False
+    # a participle without a subject, or set off by a comma after one ("Trump, asked")
+    after_comma = tok.i > 0 and tok.doc[tok.i - 1].text == ","
+    return after_comma or not any(c.dep_ in SUBJECT_DEPS for c in tok.children)
 
 
 def _made_clear(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
@@ -205,7 +272,7 @@ def colon_cue(
         match.group("name"),
         base + name_start,
         base + match.end("name"),
-        index.full_name(" ".join(words)),
+        index.full_name(" ".join(words), base + name_start),
     )
     content = None
     if ptext[match.end() :].strip():
@@ -224,7 +291,13 @@ def _cue_text(tok: Token) -> str:
     return tok.text
 
 
-def _subject(tok: Token, base: int, index: MentionIndex) -> Speaker | None:
+def _subject(
+    tok: Token, base: int, index: MentionIndex, exclude: frozenset[str] = frozenset()
+) -> Speaker | None:
+    if verbless_root(tok.head) and tok.dep_ == "acl":
+        # "Trump called Putin's statement “...”" parsed as "Trump [who was] called ...":
+        # the sentence has no other verb, so the name is the subject
+        return resolve_subject(tok.head, base=base, index=index, exclude=exclude)
     if (
         tok.tag_ == "VBN"
         and tok.dep_ in ("advcl", "acl")
@@ -241,9 +314,11 @@ def _subject(tok: Token, base: int, index: MentionIndex) -> Speaker | None:
             antecedent = cur.head if cur.dep_ == "relcl" and s.lower_ in RELATIVE_PRONOUNS else None
             if s.lower_ in RELATIVE_PRONOUNS and antecedent is None:
                 return None
-            return resolve_subject(s, base=base, index=index, antecedent=antecedent)
+            return resolve_subject(
+                s, base=base, index=index, antecedent=antecedent, exclude=exclude
+            )
         if cur.dep_ == "acl" and cur.head.tag_.startswith("NN"):
-            return resolve_subject(cur.head, base=base, index=index)
+            return resolve_subject(cur.head, base=base, index=index, exclude=exclude)
         if cur.dep_ not in _CLIMB_DEPS or cur.head.i == cur.i:
             break
         cur = cur.head

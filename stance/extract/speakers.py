@@ -49,6 +49,7 @@ class Mention:
     subject: bool
     roles: frozenset[str] = frozenset()
     pronoun: str = ""  # lower-cased pronoun, or "desc" for a description ("the minister")
+    resolved: bool = False  # the name was found by resolving a pronoun or description
 
 
 @dataclass(slots=True)
@@ -57,6 +58,12 @@ class MentionIndex:
 
     mentions: list[Mention] = field(default_factory=list)
     surnames: dict[str, str] = field(default_factory=dict)
+    # full names the document itself writes, by surname, in text order: "Sullivan" is the
+    # latest of them before the mention (Senator Dan Sullivan, not the registry's Jake)
+    named: dict[str, list[tuple[int, str, bool]]] = field(default_factory=dict)
+    # reported content of the cues found so far: a person named inside what someone else
+    # said ("Peskov said that Putin had ordered ...") is not the next "he"
+    contents: list[tuple[int, int]] = field(default_factory=list)
     _sorted: bool = False
 
     def add(self, mention: Mention) -> None:
@@ -75,35 +82,87 @@ class MentionIndex:
         k = bisect.bisect_left([m.start for m in self.mentions], pos)
         return self.mentions[:k]
 
-    def full_name(self, name: str) -> str:
-        """Expand a surname to the full name used elsewhere in the document."""
-        name = _POSSESSIVE.sub("", name.strip())
-        if " " not in name:
-            return self.surnames.get(name.lower(), name)
-        return name
+    def add_name(self, pos: int, full: str, *, subject: bool = False) -> None:
+        """Record a full name the document writes at ``pos`` ("Dan Sullivan"), and whether
+        it is a grammatical subject there (someone introduced as a speaker or actor)."""
+        key = full.split()[-1].lower()
+        self.named.setdefault(key, []).append((pos, full, subject))
+        self.surnames.setdefault(key, full)
 
-    def resolve(self, pos: int, *, person: bool, roles: frozenset[str] = frozenset()) -> str:
+    def full_name(self, name: str, pos: int | None = None) -> str:
+        """Expand a surname to the full name used in the document.
+
+        With ``pos``: the latest full name with that surname written before it as a subject
+        ("Senator Dan Sullivan said ... “...,” Sullivan said": Dan, even where the registry
+        knows a Jake Sullivan; "Trump accused Rafael Cruz ... Cruz said": not the father,
+        who was only an object). Else the first full name in the document, else the
+        registry's (the gazetteer's) full name for it.
+        """
+        name = _POSSESSIVE.sub("", name.strip())
+        if " " in name:
+            return name
+        key = name.lower()
+        written = self.named.get(key)
+        if written:
+            if pos is not None:
+                k = bisect.bisect_left(written, (pos,))
+                for _, full, subject in reversed(written[:k]):
+                    if subject:
+                        return full
+            return written[0][1]
+        return self.surnames.get(key, name)
+
+    def add_content(self, span: tuple[int, int]) -> None:
+        """Record the reported content of a cue with a speaker (document offsets)."""
+        self.contents.append(span)
+
+    def reported(self, mention: Mention, pos: int) -> bool:
+        """Whether ``mention`` lies inside reported content that ``pos`` is not part of."""
+        return any(s <= mention.start < e and not s <= pos < e for s, e in self.contents[-50:])
+
+    def settle(self, start: int, name: str) -> None:
+        """Give the pronoun or description mention starting at ``start`` its resolved name."""
+        for mention in reversed(self._before(start + 1)):
+            if mention.start == start and (mention.pronoun or mention.resolved):
+                mention.name, mention.pronoun, mention.resolved = name, "", True
+            if mention.start < start:
+                return
+
+    def resolve(
+        self,
+        pos: int,
+        *,
+        person: bool,
+        roles: frozenset[str] = frozenset(),
+        exclude: frozenset[str] = frozenset(),
+    ) -> str:
         """Name of the most recent compatible mention before ``pos`` ("" if none).
+
+        For a pronoun, mentions inside another speaker's reported content come after the
+        others of their kind (subjects nearby first).
 
         Args:
             pos: Offset of the pronoun or description.
             person: Look for a person (``he``/``she``) rather than an institution.
             roles: For descriptions, role words the antecedent must carry ("spokesman").
+            exclude: Names that cannot be meant (people named in the speaker's own words).
         """
         candidates = [m for m in self._before(pos) if m.person == person]
-        if roles:
-            candidates = [m for m in candidates if roles <= m.roles]
-            return self._name(candidates[-1]) if candidates else ""
-        near = [m for m in candidates if m.start >= pos - _WINDOW]
-        for pool in (
-            [m for m in near if m.subject],
-            near,
-            [m for m in candidates if m.subject],
-            candidates,
-        ):
+        pools: list[tuple[list[Mention], bool]]  # (mentions, only those outside reports)
+        if roles:  # a description names its antecedent's role, wherever it was mentioned
+            pools = [([m for m in candidates if roles <= m.roles], False)]
+        else:
+            near = [m for m in candidates if m.start >= pos - _WINDOW]
+            subjects = [m for m in candidates if m.subject]
+            pools = []
+            for pool in ([m for m in near if m.subject], near, subjects, candidates):
+                pools += [(pool, True), (pool, False)]
+        for pool, outside in pools:
             for mention in reversed(pool):
+                if outside and self.reported(mention, pos):
+                    continue
                 name = self._name(mention)
-                if name:
+                if name and name not in exclude:
                     return name
         return ""
 
@@ -111,11 +170,12 @@ class MentionIndex:
         if mention.pronoun == "desc":  # a description: its antecedent, else its own words
             mention.pronoun = ""
             found = self.resolve(mention.start, person=True, roles=mention.roles)
-            mention.name = found or mention.name
+            mention.name, mention.resolved = found or mention.name, bool(found)
             return mention.name
         if mention.name or not mention.pronoun:
             return mention.name
         mention.name = self.resolve(mention.start, person=mention.person) or ""
+        mention.resolved = bool(mention.name)
         if not mention.name:
             mention.pronoun = ""  # resolved to nothing: do not retry
         return mention.name
@@ -134,7 +194,13 @@ def np_span(head: Token) -> tuple[int, int]:
     ):
         start += 1
     end = head.i + 1
-    while end < len(head.doc) and head.doc[end].dep_ in ("flat", "compound"):
+    doc = head.doc
+    while end < len(doc) and (
+        doc[end].dep_ in ("flat", "compound")
+        # "Ukraine's Foreign Minister Andrii Sybiha", parsed with "Sybiha" in apposition
+        # to "Minister": the name belongs to the phrase
+        or (doc[end].dep_ == "appos" and doc[end].head.i == head.i and doc[end].tag_ == "NNP")
+    ):
         end += 1
     return start, end
 
@@ -239,7 +305,7 @@ def capitalised_names(text: str, offset: int, index: MentionIndex) -> list[Menti
             continue
         if last in index.surnames or (titled and len(name_words) >= 2):
             start = offset + match.start() + match.group().rfind(name_words[0])
-            name = index.full_name(" ".join(name_words))
+            name = index.full_name(" ".join(name_words), start)
             out.append(Mention(start, offset + match.end(), name, True, True, roles_of(words)))
     return out
 
@@ -265,7 +331,12 @@ class Speaker:
 
 
 def resolve_subject(
-    subj: Token, *, base: int, index: MentionIndex, antecedent: Token | None = None
+    subj: Token,
+    *,
+    base: int,
+    index: MentionIndex,
+    antecedent: Token | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> Speaker:
     """Resolve the subject of a cue to a speaker.
 
@@ -274,12 +345,13 @@ def resolve_subject(
         base: Offset of the parsed paragraph in the document.
         index: The document's mentions.
         antecedent: For a relative pronoun subject, the noun the clause modifies.
+        exclude: Names a pronoun or description cannot stand for.
     """
     doc = subj.doc
     if subj.lower_ in RELATIVE_PRONOUNS and antecedent is not None:
         # "the Biden administration, which insisted": the mention is "which", the speaker
         # its antecedent
-        found = resolve_subject(antecedent, base=base, index=index)
+        found = resolve_subject(antecedent, base=base, index=index, exclude=exclude)
         start = base + subj.idx
         return Speaker(subj.text, start, start + len(subj), found.name)
     start, end = np_span(subj)
@@ -288,9 +360,17 @@ def resolve_subject(
     s_char, e_char = base + span.start_char, base + span.end_char
     low = subj.lower_
     if low in PERSON_PRONOUNS and end - start == 1:
-        return Speaker(text, s_char, e_char, index.resolve(s_char, person=True))
+        return Speaker(text, s_char, e_char, index.resolve(s_char, person=True, exclude=exclude))
     if low in GROUP_PRONOUNS and end - start == 1:
         return Speaker(text, s_char, e_char, index.resolve(s_char, person=False))
+    named = appositive_name(subj, index)
+    if named is not None:
+        # "his national security adviser, Jake Sullivan, told": the named person speaks
+        lo, hi = named
+        words = strip_titles([t.text for t in doc[lo:hi] if t.tag_ != "POS"])
+        e_char = base + doc[hi - 1].idx + len(doc[hi - 1])
+        name = index.full_name(" ".join(words), base + doc[lo].idx)
+        return Speaker(doc.text[span.start_char : e_char - base], s_char, e_char, name)
     owner = [
         c
         for c in subj.children
@@ -300,8 +380,10 @@ def resolve_subject(
         inner = resolve_subject(owner[0], base=base, index=index)
         return Speaker(text, s_char, e_char, inner.name)
     entity = person_entity(span)
-    if entity is not None and entity.start <= subj.i < entity.end:
-        return Speaker(text, s_char, e_char, index.full_name(entity.text))
+    if entity is not None and (
+        entity.start <= subj.i < entity.end or (entity.end == end and subj.tag_ == "NNP")
+    ):
+        return Speaker(text, s_char, e_char, index.full_name(entity.text, s_char))
     words = [t.text for t in span if t.tag_ != "POS"]
     proper = [
         t
@@ -311,18 +393,54 @@ def resolve_subject(
     if proper and proper[-1].i == subj.i:
         stripped = strip_titles(words)
         if stripped[-1].lower() in index.surnames or len(stripped) < len(words):
-            return Speaker(text, s_char, e_char, index.full_name(" ".join(stripped)))
+            return Speaker(text, s_char, e_char, index.full_name(" ".join(stripped), s_char))
     if low in ROLE_HEADS and subj.tag_ in ("NN", "NNS"):
-        return Speaker(text, s_char, e_char, resolve_description(words, low, s_char, index) or text)
+        name = resolve_description(words, low, s_char, index, exclude)
+        return Speaker(text, s_char, e_char, name or text)
     if low in PERSON_PRONOUNS | GROUP_PRONOUNS or low in _VAGUE:
         return Speaker(text, s_char, e_char, "")  # "many", "some": no one to register
     return Speaker(text, s_char, e_char, text)
 
 
-def resolve_description(words: list[str], head: str, pos: int, index: MentionIndex) -> str:
+def appositive_name(noun: Token, index: MentionIndex) -> tuple[int, int] | None:
+    """Token range of a person's name set off by commas after a description ("his national
+    security adviser, Jake Sullivan,"; "Rutte's predecessor, Jens Stoltenberg,"), if any.
+
+    Only a common noun takes one (not "Trump, the president,"), and only a single name
+    ("two senators, John McCain and Lindsey Graham," names no one speaker).
+    """
+    if noun.tag_ not in ("NN", "NNS"):
+        return None
+    doc = noun.doc
+    for child in noun.rights:
+        if child.dep_ != "appos" or child.tag_ != "NNP" or doc[child.i - 1].text == "(":
+            continue
+        if any(c.dep_ == "conj" for c in child.children):
+            return None
+        lo = child.left_edge.i
+        hi = child.i + 1
+        while hi < len(doc) and doc[hi].dep_ in ("flat", "compound") and doc[hi].head.i == child.i:
+            hi += 1
+        between = doc[noun.i + 1 : lo]
+        if not any(t.text == "," for t in between) or any(t.tag_ in ("''", "``") for t in between):
+            return None
+        entity = person_entity(doc[lo:hi])
+        if entity is not None or child.lower_ in index.surnames:
+            return (entity.start, hi) if entity is not None else (child.i, hi)
+        return None
+    return None
+
+
+def resolve_description(
+    words: list[str],
+    head: str,
+    pos: int,
+    index: MentionIndex,
+    exclude: frozenset[str] = frozenset(),
+) -> str:
     """Resolve "the Kremlin spokesman" to the latest person mention carrying those roles."""
     roles = frozenset(w.lower() for w in words if w[:1].isupper() and w.lower() != "the")
-    name = index.resolve(pos, person=True, roles=roles | {head})
+    name = index.resolve(pos, person=True, roles=roles | {head}, exclude=exclude)
     if not name and roles:
-        name = index.resolve(pos, person=True, roles=frozenset({head}))
+        name = index.resolve(pos, person=True, roles=frozenset({head}), exclude=exclude)
     return name
