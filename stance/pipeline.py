@@ -37,6 +37,7 @@ from stance.views import (  # noqa: F401 - CLAIM_COLUMNS, compare, export: publi
     held_positions,
     model_identity,
     timeline_from_store,
+    topic_overview,
     topic_versions,
     unregistered_speakers,
 )
@@ -79,6 +80,9 @@ class RunResult:
             :data:`stance.report.render.HELD_COLUMNS`), e.g. an opposition that is unchanged.
         below_threshold: Changes detected with a confidence from :data:`NEAR_MISS_FLOOR` up to
             ``min_confidence`` (not flagged; columns as ``shifts``).
+        overview: Every topic each government spoke on in each compared pair of
+            administrations, with both pooled positions and what the run made of it
+            (:func:`stance.views.topic_overview`; ``overview.csv``).
     """
 
     claims: pd.DataFrame
@@ -91,6 +95,7 @@ class RunResult:
     examples: pd.DataFrame | None = None
     held: pd.DataFrame | None = None
     below_threshold: pd.DataFrame | None = None
+    overview: pd.DataFrame | None = None
 
 
 def run_config(
@@ -530,6 +535,13 @@ def run(
         shifts = [s for s in detected if s.confidence >= min_confidence]
         below = [s for s in detected if NEAR_MISS_FLOOR <= s.confidence < min_confidence]
         held = held_positions(timeline, registry, governments=governments)
+        overview = topic_overview(
+            timeline,
+            registry,
+            governments=governments,
+            detected=detected,
+            min_confidence=min_confidence,
+        )
         previous = db.shifts()  # the last finished run's, for what it flagged and this one not
         new = db.put_shifts(run_id, shifts)
         flagged = {shift_identity(s) for s in shifts}
@@ -610,6 +622,7 @@ def run(
             examples=checked,
             held=held_frame(held),
             below_threshold=shifts_frame(below),
+            overview=overview,
         )
         if out is not None:
             from stance.report.render import ReportData, write_report
@@ -629,6 +642,7 @@ def run(
                     first_run=first_run,
                     gone_shifts=gone,
                     below_threshold=below,
+                    overview=overview,
                     confidence_now=confidence_now,
                     held=held,
                     unregistered=unregistered,

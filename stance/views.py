@@ -244,6 +244,89 @@ def held_positions(
     return held
 
 
+#: Columns of :attr:`stance.pipeline.RunResult.overview` and ``overview.csv``.
+OVERVIEW_COLUMNS = [
+    "actor",
+    "actor_name",
+    "topic",
+    "before_period",
+    "after_period",
+    "before_position",
+    "n_before",
+    "after_position",
+    "n_after",
+    "outcome",
+    "change",
+    "confidence",
+]
+
+
+def topic_overview(
+    timeline: pd.DataFrame,
+    registry: ActorRegistry,
+    *,
+    governments: Sequence[str] = (),
+    detected: Sequence[Shift] = (),
+    min_confidence: float = 0.5,
+) -> pd.DataFrame:
+    """Every topic each government spoke on in a compared pair of administrations, once, with
+    what the run made of it, so a topic the model reads as neutral twice is not invisible.
+
+    Args:
+        timeline: Claim-level timeline.
+        registry: Actor registry.
+        governments: Government ids (default: all with claims).
+        detected: Every change detected, flagged or not (``compare_governments`` with
+            ``min_confidence=0``).
+        min_confidence: The run's threshold for a flagged shift.
+
+    Returns:
+        :data:`OVERVIEW_COLUMNS`; ``outcome`` is ``flagged``, ``below threshold``, ``held``
+        (same side), ``neutral in both``, ``no shift`` (same side, a smaller move than a
+        softening or hardening) or ``one period only``.
+    """
+    import pandas as pd
+
+    from stance.timeline import pool
+
+    changes = {(s.actor, s.topic, s.before_period): s for s in detected}
+    rows = []
+    for pair in _comparisons(timeline, registry, governments=governments):
+        ((gov, name),) = pair["names"].items()
+        before, after = pair["before"], pair["after"]
+        for topic in sorted(set(before["topic"]) | set(after["topic"])):
+            pb, pa = pool(before[before["topic"] == topic]), pool(after[after["topic"] == topic])
+            if pb is None and pa is None:
+                continue
+            shift = changes.get((gov, topic, pair["before_period"]))
+            if shift is not None:
+                flagged = shift.confidence >= min_confidence
+                outcome = "flagged" if flagged else "below threshold"
+            elif pb is None or pa is None:
+                outcome = "one period only"
+            elif pb.stance == pa.stance == "neutral":
+                outcome = "neutral in both"
+            else:
+                outcome = "held" if pb.stance == pa.stance else "no shift"
+            rows.append(
+                {
+                    "actor": gov,
+                    "actor_name": name,
+                    "topic": topic,
+                    "before_period": pair["before_period"],
+                    "after_period": pair["after_period"],
+                    "before_position": round(pb.position, 4) if pb else None,
+                    "n_before": pb.n if pb else 0,
+                    "after_position": round(pa.position, 4) if pa else None,
+                    "n_after": pa.n if pa else 0,
+                    "outcome": outcome,
+                    "change": shift.change if shift else "",
+                    "confidence": shift.confidence if shift else None,
+                }
+            )
+    return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
+
+
 def heatmap_matrix(
     timeline: pd.DataFrame, registry: ActorRegistry, labels: dict[str, str]
 ) -> pd.DataFrame:

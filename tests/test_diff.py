@@ -173,3 +173,31 @@ def test_statements_pulling_against_a_position_are_shown_beside_it():
     assert not {e.quote for e in shift.evidence_after} & {"the tax has its merits"}
     # the Varga-era position had no statement against it
     assert shift.evidence_before_other == ()
+
+
+def test_every_topic_compared_appears_once_with_what_the_run_made_of_it(fixtures):
+    from stance.registry import ActorRegistry
+    from stance.views import compare_governments, topic_overview
+
+    registry = ActorRegistry.load(fixtures / "synthetic" / "actors.yaml")
+    docs = load_documents()
+    claims, scores = load_scored()
+    timeline = build_timeline(claims, scores, docs)
+    # the border fence read as neutral in the Brandt years too: no side in either period
+    fence = (timeline["topic"] == "norland-border-fence") & (timeline["administration"] == "brandt")
+    timeline.loc[fence, "position"] = 0.05
+    detected = compare_governments(timeline, registry, min_confidence=0)
+    table = topic_overview(timeline, registry, detected=detected, min_confidence=0.9)
+    assert table["topic"].is_unique
+    outcome = dict(zip(table["topic"], table["outcome"], strict=True))
+    assert outcome == {
+        "norland-carbon-tax": "flagged",
+        "norland-nuclear-power": "below threshold",
+        "norland-border-fence": "neutral in both",
+        "norland-trade-pact": "flagged",
+        "norland-fishing-quotas": "below threshold",
+        "norland-rail-link": "held",
+    }
+    carbon = table.set_index("topic").loc["norland-carbon-tax"]
+    assert (carbon["change"], carbon["n_before"], carbon["n_after"]) == ("reversal", 2, 2)
+    assert carbon["before_period"] == "Varga administration"

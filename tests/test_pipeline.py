@@ -299,3 +299,20 @@ def test_claims_and_timeline_numbers_read_as_numbers(seed):
     assert (offsets == "").any() and not offsets.str.contains(r"\.").any()
     # positions carry no float noise ("-0.4416999999999999")
     assert (timeline["position"].astype(str).str.len() <= len("-0.123456")).all()
+
+
+def test_every_topic_compared_is_listed_once(seed):
+    overview = pd.read_csv(seed / "overview.csv", keep_default_na=False)
+    shifts = pd.read_csv(seed / "shifts.csv", keep_default_na=False)
+    held = pd.read_csv(seed / "held.csv", keep_default_na=False)
+    assert not overview.duplicated(["actor", "topic", "before_period"]).any()
+    flagged = overview[overview["outcome"] == "flagged"]
+    assert set(zip(flagged["actor"], flagged["topic"], strict=True)) == set(
+        zip(shifts["actor"], shifts["topic"], strict=True)
+    )
+    kept = overview[overview["outcome"] == "held"]
+    assert set(kept["topic"]) == set(held["topic"])
+    md, html = (seed / "report.md").read_text(), (seed / "report.html").read_text()
+    table = md.split("## Every topic compared")[1].split("\n## ")[0]
+    assert "| US executive | Ukraine's NATO membership | Biden administration: +0.7" in table
+    assert '<h2 id="overview">Every topic compared</h2>' in html

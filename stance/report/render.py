@@ -85,6 +85,8 @@ class ReportData:
     #: shift identity (:func:`shift_key`) -> confidence of every change this run detected, so
     #: a shift no longer flagged can say whether it fell below the threshold or went away
     confidence_now: dict[tuple[str, ...], float] = field(default_factory=dict)
+    #: every topic compared (:func:`stance.views.topic_overview`), or ``None``
+    overview: pd.DataFrame | None = None
 
 
 def shift_key(s: Shift) -> tuple[str, ...]:
@@ -356,6 +358,18 @@ def _claim_rows(
     return rows
 
 
+def _overview_rows(overview: pd.DataFrame | None) -> list[dict[str, Any]]:
+    """The topic overview as template rows (empty positions as ``None``)."""
+    import pandas as pd
+
+    if overview is None or overview.empty:
+        return []
+    return [
+        {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
+        for row in overview.to_dict(orient="records")
+    ]
+
+
 def _png(fig: Any) -> bytes:
     import io
 
@@ -372,9 +386,10 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
     """Write the report files into ``out_dir``.
 
     Returns:
-        Paths by name: ``markdown``, ``html``, ``shifts``, ``claims``, ``timeline``, ``run``,
-        ``heatmap`` (when any government has a position), one ``figure:<topic>`` per topic
-        with claims, and ``examples`` (the example check) when ``data.examples`` is given.
+        Paths by name: ``markdown``, ``html``, ``shifts``, ``held``, ``claims``,
+        ``timeline``, ``run``, ``heatmap`` (when any government has a position), one
+        ``figure:<topic>`` per topic with claims, ``examples`` (the example check) when
+        ``data.examples`` is given and ``overview`` when ``data.overview`` is.
     """
     import jinja2
 
@@ -478,6 +493,7 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
             for s in data.gone_shifts
         ],
         "below": [dataclasses.asdict(s) for s in data.below_threshold],
+        "overview": _overview_rows(data.overview),
         "held": held_views,
     }
     loader = jinja2.FileSystemLoader(TEMPLATES)
@@ -498,6 +514,9 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
     shifts_frame(data.shifts, data.new_shifts).to_csv(paths["shifts"], index=False)
     paths["held"] = out / "held.csv"
     held_frame(data.held).to_csv(paths["held"], index=False)
+    if data.overview is not None:
+        paths["overview"] = out / "overview.csv"
+        data.overview.to_csv(paths["overview"], index=False)
     paths["claims"] = out / "claims.csv"
     data.claims.to_csv(paths["claims"], index=False)
     if data.examples is not None:
