@@ -463,6 +463,18 @@ class ActorRegistry:
             ):
                 break
             cut -= 1
+        if 2 <= cut < len(words) and words[cut - 1].lower() == "of":
+            # "The Chamber of Commerce": the name is "Chamber of Commerce", not "Commerce"
+            k = cut - 1
+            while (
+                k > 0
+                and words[k - 1][:1].isupper()
+                and words[k - 1].lower() not in self.title_words
+                and not self._is_marker(words[k - 1])
+            ):
+                k -= 1
+            if k < cut - 1:
+                cut = k
         return words[:cut], [w.rstrip(",.") for w in words[cut:]]
 
     def normalize_name(self, mention: str) -> str:

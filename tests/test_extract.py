@@ -226,7 +226,7 @@ def test_hedges():
     [
         (
             "The minister declined to say whether the government would ban whaling.",
-            "to say whether the government would ban whaling",
+            "declined to say whether the government would ban whaling",
         ),
         (
             "The president would not say whether troops would stay in Syria.",

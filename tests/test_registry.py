@@ -192,6 +192,10 @@ def test_current_administration_mention_is_not_redated(registry):
         ("Mr. Jonathan Smith", "Jonathan Smith", "jonathan-smith", None),
         ("Russia\u2019s foreign ministry spokeswoman Olga Sidorova", "Olga Sidorova",
          "olga-sidorova", "russian-government"),
+        # an institution's name with "of" is kept whole, not cut to its last word
+        ("The Chamber of Commerce", "Chamber of Commerce", "chamber-of-commerce", None),
+        ("the Association of Flight Attendants", "Association of Flight Attendants",
+         "association-of-flight-attendants", None),
     ],
 )  # fmt: skip
 def test_unknown_speakers_keep_a_normalised_name(registry, mention, name, actor, government):

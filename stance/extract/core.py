@@ -13,12 +13,13 @@ import functools
 import math
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from stance.extract.cues import (
     Cue,
     colon_cue,
+    false_have,
     find_cues,
     link_parents,
     negated,
@@ -34,6 +35,7 @@ from stance.extract.lexicon import (
     PERSON_PRONOUNS,
     PHRASAL_CUES,
     ROLE_HEADS,
+    TITLES,
     prefilter,
 )
 from stance.extract.nlp import ids, positions
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 _TRIM = " \t\n,;:—–-"
+_CLOSING_QUOTE = re.compile(r"[”\"]")
 _PAST_TAGS = frozenset({"VBD", "VBN"})
 # words that can be cues (find_cues decides), and subject relations, as spaCy hashes
 _CUE_IDS = ids([*CUE_WORDS, *PHRASAL_CUES])
@@ -137,8 +140,9 @@ def _plan(doc: Document) -> dict[str, Any]:
 
     Returns ``paragraphs`` (all), ``quotes``, ``selected`` (runs of consecutive sentences
     that hold a quote mark, a speech cue or a ``Name:`` line, each within one paragraph),
-    ``texts`` (each selected run as the parser reads it, see :func:`_blank_quotes`) and
-    ``skipped`` (everything else; scanned for names only).
+    ``texts`` (each selected run as the parser reads it, see :func:`_blank_quotes`),
+    ``skipped`` (everything else; scanned for names only) and ``datelines`` (the wire
+    datelines opening selected paragraphs, which no claim's words include).
     """
     text = doc.text
     paras = paragraphs(text)
@@ -146,11 +150,14 @@ def _plan(doc: Document) -> dict[str, Any]:
     selected: list[tuple[int, int]] = []
     texts: list[str] = []
     skipped: list[tuple[int, int]] = []
+    datelines: list[tuple[int, int]] = []
     for start, end in paras:
         if not prefilter(text[start:end]):
             skipped.append((start, end))
             continue
         blanked = _blank_dateline(_blank_quotes(text, start, end, quotes))
+        if blanked[:1] == " " and text[start : start + 1] != " ":
+            datelines.append((start, start + len(blanked) - len(blanked.lstrip(" "))))
         for lo, hi, keep in _sentence_runs(_headline_case(blanked)):
             if keep:
                 selected.append((start + lo, start + hi))
@@ -163,6 +170,7 @@ def _plan(doc: Document) -> dict[str, Any]:
         "texts": texts,
         "skipped": skipped,
         "quotes": quotes,
+        "datelines": datelines,
     }
 
 
@@ -298,6 +306,7 @@ def _document_claims(
     text = doc.text
     quotes: list[Quote] = plan["quotes"]
     qspans = _merge([(q.start - q.mark, q.end + q.mark) for q in quotes])
+    datelines: list[tuple[int, int]] = plan["datelines"]
     index = _mentions(text, plan, pdocs, qspans, gaz)
     claims: list[Claim] = []
     group_cue: dict[int, Cue] = {}  # pieces of one quotation share its speaker
@@ -328,7 +337,9 @@ def _document_claims(
                 parts = [(q.start, q.end, previous, "direct")]  # "X said:" / X spoke before
             for start, end, cue, kind in parts:
                 taken.add(id(cue))
-                claim = _make_claim(doc, pdoc, base, start, end, cue, kind, gaz, qspans=qspans)
+                claim = _make_claim(
+                    doc, pdoc, base, start, end, cue, kind, gaz, qspans=qspans, skip=datelines
+                )
                 if claim is not None:
                     claims.append(claim)
                     if not q.single:
@@ -337,13 +348,20 @@ def _document_claims(
         for cue in cues:
             if cue.content is None or cue.speaker is None:
                 continue
+            if _hearsay(cue) and id(cue) not in taken:
+                continue  # "Rubio said he backed Kyiv's push for talks": no claim of Kyiv's
             if id(cue) in taken and (not cue.clausal or _only_quotes(text, cue.content, qspans)):
                 continue  # the cue's words are the quotation, not "on Twitter"
             start, end = cue.content
             refusal = withheld(cue.token)
             if refusal is not None:
                 outer = cue.parent.content if cue.parent is not None else None
-                if outer is not None and outer[0] <= start and end <= outer[1]:
+                if (
+                    refusal.i != cue.token.i
+                    and outer is not None
+                    and outer[0] <= start
+                    and end <= outer[1]
+                ):
                     continue  # "declined to say whether X": the "declined" claim holds it
                 start = min(start, base + refusal.idx)  # "would not say whether X", not "X"
             elif (negation := negated(cue.token)) is not None and cue.clausal:
@@ -359,6 +377,7 @@ def _document_claims(
                 gaz,
                 withheld=refusal is not None,
                 qspans=qspans,
+                skip=datelines,
             )
             if claim is not None:
                 claims.append(claim)
@@ -374,6 +393,21 @@ def _document_claims(
     for claim in claims:
         unique.setdefault((claim.start_char, claim.end_char), claim)
     return list(unique.values())
+
+
+def _hearsay(cue: Cue) -> bool:
+    """Whether a cue inside another speaker's reported clause is only what that speaker
+    says of a third party's attitude or deed ("Rubio said he supported the president's
+    push for talks": the push is not the president's statement): not a speech verb with a
+    clause of its own ("Rubio said Kyiv had insisted that ..." stays Kyiv's)."""
+    parent = cue.parent
+    if parent is None or parent.speaker is None or cue.speaker is None:
+        return False
+    if parent.token.dep_ == "advcl" and any(c.lower_ == "as" for c in parent.token.children):
+        return False  # "As the Post reported, Trump criticized ...": the main clause stands
+    if cue.speech and cue.clausal:
+        return False
+    return bool(cue.speaker.name) and cue.speaker.name != parent.speaker.name
 
 
 def _introducer(pdoc: Doc, base: int, index: MentionIndex, cues: list[Cue]) -> Cue | None:
@@ -531,6 +565,9 @@ def _subject_name(ent: Span) -> bool:
 def _attribute_quote(
     q: Quote, cues: list[Cue], text: str, qspans: list[tuple[int, int]]
 ) -> list[tuple[int, int, Cue | None, str]]:
+    introducer = _colon_cue(q, cues, text)
+    if introducer is not None:
+        return [(q.start, q.end, introducer, "direct")]
     holders = [c for c in cues if c.content and c.content[0] <= q.start < c.content[1] + 1]
     if holders:
         cue = min(holders, key=lambda c: c.content[1] - c.content[0])
@@ -572,6 +609,26 @@ def _attribute_quote(
     return [(q.start, q.end, cue, "direct")]
 
 
+def _colon_cue(q: Quote, cues: list[Cue], text: str) -> Cue | None:
+    """The cue whose verb a colon right before a quotation hangs from: "Sybiha recalled
+    the principle that Kyiv has repeated since 2022: “...”" is Sybiha's quotation, not
+    Kyiv's."""
+    before = text[: q.start - q.mark].rstrip()
+    if not before.endswith(":") or q.single:
+        return None
+    colon = len(before) - 1
+    for cue in cues:
+        if cue.speaker is None or not cue.speech:
+            continue
+        k = colon - cue.base
+        doc = cue.token.doc
+        if 0 <= k < _length(doc):
+            span = doc.char_span(k, k + 1)
+            if span is not None and span[0].text == ":" and span[0].head.i == cue.token.i:
+                return cue
+    return None
+
+
 def _sentence_like(quote: str) -> bool:
     """A full quoted sentence rather than a fragment ("inevitable", "a meaningful conversation")."""
     quote = quote.strip(" “”\"‘’'")
@@ -593,33 +650,47 @@ def _make_claim(
     *,
     withheld: bool = False,
     qspans: Iterable[tuple[int, int]] = (),
+    skip: Sequence[tuple[int, int]] = (),
 ) -> Claim | None:
     """A claim of ``text[start:end]`` by ``cue``'s speaker (None without a speaker or words).
 
     ``withheld``: the speaker refused to say (:func:`stance.extract.cues.withheld`); the claim
     is marked hedged, since it takes no position of its own. ``qspans``: the document's
     quotations; a time expression inside any of them is the speaker's words, not the date
-    of the statement ("“In 1994 we gave up ...,” he said. “We will not ...”").
+    of the statement ("“In 1994 we gave up ...,” he said. “We will not ...”"). ``skip``:
+    wire datelines ("KARSBY, March 17 (Vestmark Wire) - "), which the parser read as
+    spaces; a claim never starts inside one.
     """
     speaker = cue.speaker
     if speaker is None:
         return None
     text = doc.text
+    for lo, hi in skip:
+        if lo <= start < hi:
+            start = hi
     while start < end and text[start] in _TRIM + ".":
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1
     opens = len(re.findall(r"[“\"]", text[start:end]))
-    if text[start:end].count("“") > text[start:end].count("”"):
-        close = text.find("”", end, end + 3)
-        if close >= 0:
-            end = close + 1
+    words = text[start:end]
+    if words.count("“") > words.count("”") or (
+        words.count('"') % 2 and words.count("“") == words.count("”")
+    ):
+        # a quotation the clause opens closes right after it ("... as “previous
+        # allegations.”", also with straight quotes: 'as "a fire sale."')
+        close = _CLOSING_QUOTE.search(text, end, end + 3)
+        if close is not None:
+            end = close.end()
     if end - start < 2 or not re.search(r"\w", text[start:end]) or opens < 0:
         return None
     bounds = _sentences(pdoc)
     sents = [(a, b) for a, b in bounds if base + a < end and base + b > start]
     s_start = min(base + sents[0][0], start) if sents else start
     s_end = max(base + sents[-1][1], end) if sents else end
+    for lo, hi in skip:
+        if lo <= s_start < hi:
+            s_start = min(hi, start)  # the sentence, as scored for topics, has no dateline
     content = text[start:end]
     hedged = (
         withheld
@@ -637,7 +708,12 @@ def _make_claim(
         for s, e in [(start, end), *qspans]:
             for i in range(max(lo, s), min(hi, e)):
                 masked[i - lo] = " "
-        period = find_period("".join(masked), ref=doc.date, offset=lo)
+        period = find_period(
+            "".join(masked),
+            ref=doc.date,
+            offset=lo,
+            accept=functools.partial(_dates_cue, cue),
+        )
     name = ""
     if speaker.name:
         # "Sullivan" expanded to the Dan Sullivan the article names: the gazetteer's
@@ -663,6 +739,60 @@ def _make_claim(
         sentence_start=s_start,
         sentence_end=s_end,
     )
+
+
+# subordinators of a clause that places the cue in time ("After Russia invaded Ukraine in
+# February 2022, the Biden administration vowed ...")
+_TEMPORAL_MARKS = frozenset("after when while as since until before once".split())
+
+
+def _dates_cue(cue: Cue, start: int, end: int) -> bool:
+    """Whether the time expression at document offsets ``start:end`` modifies the cue: it
+    hangs from the cue or from a word the cue hangs from ("In 2019, Doe said", "Doe had
+    argued in 2021", "the ministry said the government rejected the plan in 2015" for the
+    rejection), or from a clause placing the cue in time ("After Russia invaded in 2022,
+    Biden vowed"), not from another verb ("rejected the request, saying the ban introduced
+    in 2015 would remain": 2015 dates the ban)."""
+    doc, base = cue.token.doc, cue.base
+    span = doc.char_span(start - base, end - base, alignment_mode="expand")
+    if span is None or not len(span):
+        return True
+    above = {cue.token.i, *(a.i for a in cue.token.ancestors)}
+    speaker = (cue.speaker.start - base, cue.speaker.end - base) if cue.speaker else (0, 0)
+    tok = span.root
+    for _ in range(len(doc)):
+        if false_have(tok):
+            return False  # "the times Putin had broken agreements since 2014, and asked"
+        if tok.i in above:
+            return True
+        if tok.tag_.startswith("VB") or tok.tag_ == "MD":
+            return _placing(tok, above, speaker)
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _placing(verb: Token, above: set[int], speaker: tuple[int, int]) -> bool:
+    """Whether a clause holding a time expression places the cue in time: a temporal clause
+    of it ("After Russia invaded ...", "Back when it signed ...", "Campaigning in 2012, he
+    barely mentioned ..."), or a clause describing the source when that is a thing, not a
+    person ("A report released last year found", "according to a speech Clinton delivered
+    in July 2015"; not "Don Fowler, who helmed the DNC from 1995 to 1997, said")."""
+    head = verb.head
+    if verb.dep_ == "advcl" and head.i in above:
+        if any(c.lower_ in _TEMPORAL_MARKS for c in verb.children if c.dep_ in ("mark", "advmod")):
+            return True
+        return verb.tag_ in ("VBG", "VBN") and not any(
+            c.dep_ in SUBJECT_DEPS for c in verb.children
+        )
+    if verb.dep_ in ("acl", "relcl") and head.tag_ in ("NN", "NNS"):
+        if not speaker[0] <= head.idx < speaker[1]:
+            return False  # ``speaker``: the speaker mention, as offsets in the paragraph
+        if head.lower_ in ROLE_HEADS or head.lower_ in TITLES:
+            return False
+        return not any(c.lower_ in ("who", "whom") for c in verb.children)
+    return False
 
 
 def _length(pdoc: Doc) -> int:

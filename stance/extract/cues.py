@@ -23,7 +23,9 @@ from stance.extract.lexicon import (
     PHRASAL_CUES,
     REFUSAL_FORMS,
     RELATIVE_PRONOUNS,
+    ROLE_HEADS,
     SPEECH_VERBS,
+    TITLES,
     VIEW_NOUNS,
     WEAK_CUES,
     WITHHOLDING_CUES,
@@ -32,6 +34,8 @@ from stance.extract.speakers import (
     SUBJECT_DEPS,
     MentionIndex,
     Speaker,
+    np_span,
+    person_entity,
     resolve_subject,
     strip_titles,
 )
@@ -83,6 +87,18 @@ class Cue:
 
 
 def find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
+    """The cues of the word ``tok`` (usually none or one)."""
+    cues = _find_cues(tok, base, index)
+    for cue in cues:
+        if cue.speaker is not None and _in_question(cue.token):
+            # "Asked whether the government would consider lifting the ban, the minister
+            # said": the government considered nothing, a reporter asked; the cue keeps its
+            # content, so a quotation inside the question goes to no one
+            cue.speaker = None
+    return [c for c in cues if c.speaker is not None or c.content is not None]
+
+
+def _find_cues(tok: Token, base: int, index: MentionIndex) -> list[Cue]:
     low = tok.lower_
     if low == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
         return _according(tok, base, index)
@@ -178,6 +194,44 @@ def _open_question(tok: Token, base: int, content: tuple[int, int] | None) -> bo
         return False
     first = re.match(r"\W*(\w+)", tok.doc.text[content[0] - base : content[1] - base])
     return first is not None and first.group(1).lower() in _WH_WORDS
+
+
+_QUESTION_MARKS = frozenset({"whether", "if"})
+_CONDITIONS = frozenset({"if", "unless", "until"})
+_QUESTION_PREPS = frozenset({"about", "on", "over"})
+# relations a cue may hang from on its way up to the question it is part of
+_QUESTION_PATH = frozenset({"ccomp", "xcomp", "conj", "pobj", "prep", "pcomp", "acomp", "dobj"})
+
+
+def _in_question(tok: Token) -> bool:
+    """Whether a cue lies inside a question put by someone ("asked whether the government
+    would consider ...", "Asked about the ministry's support for the ban, ..."), or inside
+    a "whether" clause of a speech verb ("declined to say whether she supported the
+    charge"; not "it was unclear whether the judges would rule that ..."): what a question
+    supposes is nobody's statement. Open questions ("asked how ...") count only through
+    "about"; "if" only after a verb of asking."""
+    child = tok
+    for _ in range(5):
+        head = child.head
+        if head.i == child.i:
+            return False
+        marks = {t.lower_ for t in child.children if t.dep_ == "mark"}
+        if child.dep_ == "advcl" and marks & _CONDITIONS and head.dep_ == "ccomp":
+            return True  # "Rubio said deliveries would wait until Kyiv showed it was serious"
+        if (
+            "whether" in marks
+            and child.dep_ in ("ccomp", "advcl")
+            and CUE_FORMS.get(head.lower_) in WITHHOLDING_CUES
+        ):
+            return True  # "declined to say whether she supported the charge"
+        if CUE_FORMS.get(head.lower_) in _QUESTION and head.tag_.startswith("VB"):
+            if child.dep_ == "prep":
+                return child.lower_ in _QUESTION_PREPS and child.i > head.i
+            return child.dep_ in ("ccomp", "advcl") and bool(marks & _QUESTION_MARKS)
+        if child.dep_ not in _QUESTION_PATH:
+            return False  # "candidates seeking the White House": a clause of its own
+        child = head
+    return False
 
 
 def _addressed(tok: Token) -> bool:
@@ -304,9 +358,11 @@ def _subject(
         and not any(c.dep_ in SUBJECT_DEPS for c in tok.children)
     ):
         return None  # "Asked about ..., Trump said": the asker is not named
-    cur = tok
+    cur = _misattached(tok) or tok
     for _ in range(4):
         subj = [c for c in cur.children if c.dep_ in SUBJECT_DEPS and c.tag_ != "EX"]
+        if subj and cur.i != tok.i and cur.dep_ == "conj" and false_have(cur):
+            subj = []  # "the times Putin had broken agreements, and asked": not Putin
         if subj:
             s = subj[0]
             if s.dep_ == "nsubjpass" and s.lower_ == "it":
@@ -314,6 +370,10 @@ def _subject(
             antecedent = cur.head if cur.dep_ == "relcl" and s.lower_ in RELATIVE_PRONOUNS else None
             if s.lower_ in RELATIVE_PRONOUNS and antecedent is None:
                 return None
+            if s.lower_ in ("it", "they"):
+                reporter = _reporter(cur, s, base, index)
+                if reporter is not None:
+                    return reporter
             return resolve_subject(
                 s, base=base, index=index, antecedent=antecedent, exclude=exclude
             )
@@ -323,6 +383,90 @@ def _subject(
             break
         cur = cur.head
     return _name_before(tok, base, index)
+
+
+_BE = frozenset({"is", "are", "was", "were"})
+_HAVE = frozenset({"had", "has", "have"})
+
+
+def false_have(verb: Token) -> bool:
+    """Whether the parser took the auxiliary of a perfect for a main verb: "the times Putin
+    had broken agreements", with "broken" as an adjective of "agreements" (a relative
+    clause read as a clause of its own)."""
+    if verb.lower_ not in _HAVE or verb.i + 1 >= len(verb.doc):
+        return False
+    after = verb.doc[verb.i + 1]
+    return after.tag_ == "VBN" and after.dep_ == "amod" and after.head.head.i == verb.i
+
+
+def _misattached(tok: Token) -> Token | None:
+    """The reporting verb whose subject a cue verb shares when the parser hung the cue on
+    the reported clause instead: "Halden said the sale was “a fire sale” and promised to buy
+    the shares back" (a copula's subject promises nothing), "Sandvik insisted that the plant
+    would close, rejecting calls to extend it" (a participle after a comma at the end of a
+    reported clause is the reporter's)."""
+    if any(c.dep_ in SUBJECT_DEPS for c in tok.children):
+        return None
+    clause = tok.head
+    report = clause.head
+    if clause.dep_ != "ccomp" or report.i == clause.i or report.lower_ not in CUE_FORMS:
+        return None
+    if not any(c.dep_ in SUBJECT_DEPS for c in report.children):
+        return None
+    if tok.dep_ == "conj" and tok.tag_ == report.tag_ and clause.lower_ in _BE:
+        return report if CUE_FORMS.get(tok.lower_) in SPEECH_VERBS else None
+    if tok.dep_ == "advcl" and tok.tag_ == "VBG" and tok.i and tok.doc[tok.i - 1].text == ",":
+        return report
+    return None
+
+
+def _reporter(verb: Token, pronoun: Token, base: int, index: MentionIndex) -> Speaker | None:
+    """The speaker a group pronoun subject of a reported clause stands for: the subject of
+    the verb that reports it ("The opposition said it supported higher spending" is the
+    opposition, not a government named earlier; "Democrats said they would vote no"), or
+    of the verb its own verb is coordinated with ("The opposition backed the bill, but it
+    said ...", "the proposal would raise taxes but it would add complexity"). A clause is
+    reported only by a cue verb ("the system would allow it to determine" is not).
+
+    Only a subject that agrees with the pronoun: "it" a singular noun that is not a person
+    ("Trump said it was a disaster" is about something else), "they" a plural one.
+    """
+    outer = verb
+    for _ in range(3):
+        if outer.dep_ not in ("ccomp", "conj") or outer.head.i == outer.i:
+            return None
+        step, outer = outer.dep_, outer.head
+        subjects = [c for c in outer.children if c.dep_ == "nsubj"]
+        if subjects:
+            break
+    else:
+        return None
+    if step == "ccomp" and outer.lower_ not in CUE_FORMS and outer.lower_ not in PHRASAL_CUES:
+        return None  # "the system would allow it to determine": not a report
+    noun = subjects[0]
+    if noun.lower_ in RELATIVE_PRONOUNS and outer.dep_ == "relcl":
+        noun = outer.head  # "the ministry, which said it would ..."
+    low = pronoun.lower_
+    if noun.lower_ == low:
+        if step == "conj":
+            return None  # "... and they can't go down, so they should vote": a new clause
+        # "It said it would ...", "They said they ..."
+    elif low == "it":
+        if noun.tag_ not in ("NN", "NNP") or noun.lower_ in ROLE_HEADS | TITLES:
+            return None
+        if noun.lower_ in index.surnames:
+            return None
+        start, end = np_span(noun)
+        entity = person_entity(noun.doc[start:end])
+        if entity is not None and entity.start <= noun.i < entity.end:
+            return None
+    elif noun.tag_ not in ("NNS", "NNPS"):
+        return None
+    speaker = _subject(outer, base, index)
+    if speaker is None or not speaker.name:
+        return None
+    start = base + pronoun.idx
+    return Speaker(pronoun.text, start, start + len(pronoun), speaker.name)
 
 
 _APPOSITIVE = re.compile(r"\s*(?:,[^,.;:“”\"]{1,80},)?\s*")
@@ -390,6 +534,12 @@ def _content(tok: Token, base: int, base_form: str) -> tuple[tuple[int, int] | N
     sent = tok.sent
     rest = [t for t in doc[tok.i + 1 : sent.end]]
     if tok.dep_ == "relcl" and any(t.tag_ in _FINITE for t in rest):
+        if any(t.text == ":" for t in rest) and any(
+            c.dep_ == "dobj" and c.lower_ in RELATIVE_PRONOUNS for c in tok.children
+        ):
+            # "the principle that Kyiv has repeated since 2022: “...”": what was repeated
+            # is the principle; the quotation after the colon is the main verb's
+            return None, False
         return _trim(doc, tok.i + 1, sent.end, base), True
     # the rest of the verb phrase: "criticized Clinton for ...", "warned about ..."
     kept = [
@@ -543,10 +693,16 @@ def _light_verb(noun: Token) -> Token | None:
 def withheld(tok: Token) -> Token | None:
     """The first word of a refusal to speak around the cue verb ``tok``, else None.
 
-    "would not say whether ...": the auxiliary; "declined to comment on ...": the refusal verb.
+    "would not say whether ...": the auxiliary; "declined to comment on ...": the refusal verb
+    (for the cue "comment", and for the cue "declined" itself, whose content is "to comment
+    on ...": its claim starts at "declined").
     The content of such a cue is withheld, not asserted: "the government would ban whaling" is
     not what someone said who "declined to say whether the government would ban whaling".
     """
+    if tok.lower_ in REFUSAL_FORMS and any(
+        c.dep_ == "xcomp" and CUE_FORMS.get(c.lower_) in WITHHOLDING_CUES for c in tok.children
+    ):
+        return tok  # "declined to say", as the cue "declined" with the content "to say"
     if CUE_FORMS.get(tok.lower_) not in WITHHOLDING_CUES:
         return None
     if tok.dep_ == "xcomp" and tok.head.lower_ in REFUSAL_FORMS:

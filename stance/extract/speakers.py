@@ -202,6 +202,28 @@ def np_span(head: Token) -> tuple[int, int]:
         or (doc[end].dep_ == "appos" and doc[end].head.i == head.i and doc[end].tag_ == "NNP")
     ):
         end += 1
+    if end < len(doc) and head.dep_ in SUBJECT_DEPS:
+        # "The opposition Social Democrats repeated", parsed as two subjects: one phrase
+        after = doc[end]
+        if (
+            after.dep_ == head.dep_
+            and after.head.i == head.head.i
+            and after.tag_ in ("NNP", "NNPS")
+            and all(doc[k].head.i == after.i for k in range(head.i + 1, end))
+        ):
+            end = after.i + 1
+    if (
+        head.tag_ in ("NNP", "NNPS")
+        and head.lower_ not in TITLES
+        and doc[start].lower_ == "the"
+        and start < head.i
+    ):
+        # "The Chamber of Commerce", "the Bank of England": an institution's name with "of"
+        # (not a person's: "Mr. Morgan of the Sierra Club")
+        of = [c for c in head.rights if c.dep_ == "prep" and c.lower_ == "of" and c.i == end]
+        name = [t for t in of[0].subtree if t.i > of[0].i] if of else []
+        if name and all(t.tag_ in ("NNP", "NNPS", "DT") for t in name):
+            end = name[-1].i + 1
     return start, end
 
 
@@ -376,10 +398,22 @@ def resolve_subject(
         for c in subj.children
         if c.dep_ == "poss" or (c.dep_ == "nmod" and any(g.tag_ == "POS" for g in c.children))
     ]
+    if low in SPOKES and not owner and low.startswith("spokes"):
+        # "a spokesperson for the Elysee": the owner follows, and belongs to the mention
+        after = [c for c in subj.rights if c.dep_ == "prep" and c.lower_ == "for"]
+        names = [g for g in after[:1] for g in g.children if g.dep_ == "pobj"]
+        if names and names[0].tag_ in ("NNP", "NNPS"):
+            owner = names
+            e_char = base + names[0].right_edge.idx + len(names[0].right_edge)
+            text = doc.text[span.start_char : e_char - base]
     if low in SPOKES and owner:
         inner = resolve_subject(owner[0], base=base, index=index)
         return Speaker(text, s_char, e_char, inner.name)
     entity = person_entity(span)
+    if entity is not None and any(
+        t.lower_ == "of" and t.head.i == subj.i and t.i < entity.start for t in span
+    ):
+        entity = None  # "the Association of Flight Attendants" names no person
     if entity is not None and (
         entity.start <= subj.i < entity.end or (entity.end == end and subj.tag_ == "NNP")
     ):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -98,13 +99,22 @@ def _resolve(kind: str, g: dict[str, str | None], ref: dt.date) -> tuple[dt.date
     return day - dt.timedelta(days=day.weekday()), day + dt.timedelta(days=6 - day.weekday())
 
 
-def find_period(text: str, *, ref: dt.date, offset: int = 0) -> Period | None:
+def find_period(
+    text: str,
+    *,
+    ref: dt.date,
+    offset: int = 0,
+    accept: Callable[[int, int], bool] | None = None,
+) -> Period | None:
     """Find the first expression in ``text`` naming a period before ``ref``.
 
     Args:
         text: Words around a statement's cue (the statement's own content excluded).
         ref: The document date.
         offset: Offset of ``text`` in the document, added to the returned offsets.
+        accept: Called with an expression's document offsets (start, end); an expression
+            it rejects is skipped (the cue's grammar: "the ban introduced in 2015" does not
+            date the statement its sentence reports).
 
     Returns:
         The period, or ``None`` when no expression names a past period. ``since X`` runs
@@ -123,6 +133,8 @@ def find_period(text: str, *, ref: dt.date, offset: int = 0) -> Period | None:
         if prep == "since":
             end = ref
         if start >= ref or (end >= ref and prep != "since"):
+            continue
+        if accept is not None and not accept(offset + match.start(), offset + match.end()):
             continue
         return Period(
             match.group().strip(), start, end, offset + match.start(), offset + match.end()
