@@ -11,30 +11,13 @@ import datetime as dt
 
 import pytest
 
-from stance.extract import extract_claims
-from stance.records import Claim, Document
 from stance.registry import ActorRegistry
+from tests.extraction import find_claim, resolved_claims
 
 
 @pytest.fixture(scope="module")
 def registry() -> ActorRegistry:
     return ActorRegistry.load()
-
-
-def _claims(registry: ActorRegistry, text: str, date: dt.date) -> list[Claim]:
-    doc = Document(id="d", date=date, text=text)
-    claims = list(extract_claims([doc], gazetteer=registry.gazetteer(), n_process=1))
-    for c in claims:
-        assert doc.text[c.start_char : c.end_char] == c.text
-        if c.speaker_start_char is not None:
-            assert doc.text[c.speaker_start_char : c.speaker_end_char] == c.speaker_text
-    return [registry.resolve_claim(c) for c in claims]
-
-
-def _find(claims: list[Claim], fragment: str) -> Claim:
-    hits = [c for c in claims if fragment in c.text]
-    assert hits, f"no claim contains {fragment!r}: {[c.text for c in claims]}"
-    return min(hits, key=lambda c: len(c.text))
 
 
 # --------------------------------------------------------------------------- namesakes
@@ -57,7 +40,7 @@ def _find(claims: list[Claim], fragment: str) -> Claim:
 def test_a_namesake_does_not_speak_for_the_registered_persons_government(
     registry, text, date, fragment, speaker, actor
 ):
-    claim = _find(_claims(registry, text, date), fragment)
+    claim = find_claim(resolved_claims(registry, text, date), fragment)
     assert (claim.speaker, claim.actor, claim.government) == (speaker, actor, None)
 
 
@@ -67,10 +50,10 @@ def test_a_bare_surname_is_the_person_of_that_name_named_earlier_in_the_article(
         "Senator Dan Sullivan said the pause should be short. "
         "“Putin will read it as weakness,” Sullivan said."
     )
-    claims = _claims(registry, text, dt.date(2025, 3, 5))
-    assert _find(claims, "aid would continue").actor == "jake-sullivan"
+    claims = resolved_claims(registry, text, dt.date(2025, 3, 5))
+    assert find_claim(claims, "aid would continue").actor == "jake-sullivan"
     for fragment in ("the pause should be short", "read it as weakness"):
-        claim = _find(claims, fragment)
+        claim = find_claim(claims, fragment)
         assert (claim.speaker, claim.actor, claim.government) == (
             "Dan Sullivan",
             "dan-sullivan",
@@ -79,8 +62,9 @@ def test_a_bare_surname_is_the_person_of_that_name_named_earlier_in_the_article(
 
 
 def test_a_bare_registered_surname_still_resolves_through_the_registry(registry):
-    claim = _find(
-        _claims(registry, "Sullivan said the aid would continue.", dt.date(2023, 4, 20)), "aid"
+    claim = find_claim(
+        resolved_claims(registry, "Sullivan said the aid would continue.", dt.date(2023, 4, 20)),
+        "aid",
     )
     assert (claim.actor, claim.government) == ("jake-sullivan", "us-executive")
 
@@ -112,8 +96,8 @@ def test_a_bare_registered_surname_still_resolves_through_the_registry(registry)
 def test_the_place_of_a_dateline_is_not_the_speaker(
     registry, text, fragment, speaker_text, actor, government
 ):
-    claims = _claims(registry, f"Putin rejects truce\n\n{text}", dt.date(2025, 6, 5))
-    claim = _find(claims, fragment)
+    claims = resolved_claims(registry, f"Putin rejects truce\n\n{text}", dt.date(2025, 6, 5))
+    claim = find_claim(claims, fragment)
     assert (claim.speaker_text, claim.actor, claim.government) == (speaker_text, actor, government)
 
 
@@ -139,7 +123,7 @@ def test_the_place_of_a_dateline_is_not_the_speaker(
 def test_a_name_in_apposition_after_a_description_is_the_speaker(
     registry, text, fragment, speaker, actor, government
 ):
-    claim = _find(_claims(registry, text, dt.date(2023, 3, 5)), fragment)
+    claim = find_claim(resolved_claims(registry, text, dt.date(2023, 3, 5)), fragment)
     assert (claim.speaker, claim.actor, claim.government) == (speaker, actor, government)
     assert claim.speaker_text.endswith(speaker)
 
@@ -149,7 +133,7 @@ def test_a_description_after_an_apposition_resolves_to_the_named_person(registry
         "The German chancellor, Friedrich Merz, said Germany would not hesitate. "
         "Later, the chancellor said Europe would have to shoulder more of the burden."
     )
-    claim = _find(_claims(registry, text, dt.date(2025, 6, 25)), "shoulder more")
+    claim = find_claim(resolved_claims(registry, text, dt.date(2025, 6, 25)), "shoulder more")
     assert (claim.actor, claim.government) == ("friedrich-merz", "german-government")
 
 
@@ -171,9 +155,9 @@ def test_a_description_after_an_apposition_resolves_to_the_named_person(registry
     ids=["was-asked-whether", "was-asked-if", "when-asked-about", "comma-asked"],
 )  # fmt: skip
 def test_a_question_put_to_a_speaker_is_not_their_statement(registry, text, question, answer):
-    claims = _claims(registry, text, dt.date(2025, 3, 5))
+    claims = resolved_claims(registry, text, dt.date(2025, 3, 5))
     assert not [c for c in claims if question in c.text], [c.text for c in claims]
-    claim = _find(claims, answer)
+    claim = find_claim(claims, answer)
     assert (claim.actor, claim.government) == ("donald-trump", "us-executive")
 
 
@@ -203,7 +187,7 @@ def test_a_question_put_to_a_speaker_is_not_their_statement(registry, text, ques
 def test_a_pronoun_is_the_previous_speaker_not_a_person_named_in_what_they_said(
     registry, text, fragment, actor
 ):
-    claim = _find(_claims(registry, text, dt.date(2025, 3, 5)), fragment)
+    claim = find_claim(resolved_claims(registry, text, dt.date(2025, 3, 5)), fragment)
     assert claim.actor == actor
 
 
@@ -215,9 +199,9 @@ def test_a_year_inside_one_part_of_a_split_quote_does_not_date_the_other(registr
         "“In 1994 we gave up our nuclear weapons for a memorandum,” Zelenskyy said. "
         "“We will not make that mistake again.”"
     )
-    claims = _claims(registry, text, dt.date(2025, 8, 19))
+    claims = resolved_claims(registry, text, dt.date(2025, 8, 19))
     for fragment in ("In 1994 we gave up", "not make that mistake"):
-        claim = _find(claims, fragment)
+        claim = find_claim(claims, fragment)
         assert claim.date == dt.date(2025, 8, 19) and claim.period_start is None
         assert claim.government == "ukrainian-government"
 
@@ -230,14 +214,14 @@ def test_a_verb_the_parser_took_for_a_participle_keeps_its_subject(registry):
         "Trump called Putin's statement “very promising but not complete.” He told reporters "
         "that he would “love to meet” Putin."
     )
-    claims = _claims(registry, text, dt.date(2025, 3, 14))
-    assert _find(claims, "very promising").actor == "donald-trump"
-    assert _find(claims, "love to meet").actor == "donald-trump"
+    claims = resolved_claims(registry, text, dt.date(2025, 3, 14))
+    assert find_claim(claims, "very promising").actor == "donald-trump"
+    assert find_claim(claims, "love to meet").actor == "donald-trump"
 
 
 def test_a_titled_name_after_a_possessive_country_is_kept_whole(registry):
     text = "Ukraine's Foreign Minister Andrii Sybiha said Putin's response was “manipulative.”"
-    claim = _find(_claims(registry, text, dt.date(2025, 3, 14)), "response was")
+    claim = find_claim(resolved_claims(registry, text, dt.date(2025, 3, 14)), "response was")
     assert claim.speaker_text == "Ukraine's Foreign Minister Andrii Sybiha"
     assert (claim.actor, claim.government) == ("andrii-sybiha", "ukrainian-government")
 
@@ -245,6 +229,8 @@ def test_a_titled_name_after_a_possessive_country_is_kept_whole(registry):
 def test_an_open_question_put_to_a_speaker_keeps_its_attribution(registry):
     # "asked how ..." states nothing a side could be read from; PolNeAR annotates it as the
     # addressee's attribution, so it is kept (a yes/no question is not: see above)
-    claims = _claims(registry, "Trump was asked how the war would end.", dt.date(2025, 3, 5))
-    claim = _find(claims, "how the war would end")
+    claims = resolved_claims(
+        registry, "Trump was asked how the war would end.", dt.date(2025, 3, 5)
+    )
+    claim = find_claim(claims, "how the war would end")
     assert claim.actor == "donald-trump"

@@ -11,9 +11,9 @@ import datetime as dt
 
 import pytest
 
-from stance.extract import extract_claims
-from stance.records import Claim, Document
+from stance.records import Claim
 from stance.registry import ActorRegistry
+from tests.extraction import find_claim, resolved_claims
 
 DAY = dt.date(2025, 3, 5)
 
@@ -24,19 +24,11 @@ def registry() -> ActorRegistry:
 
 
 def _claims(registry: ActorRegistry, text: str, date: dt.date = DAY) -> list[Claim]:
-    doc = Document(id="d", date=date, text=text)
-    claims = list(extract_claims([doc], gazetteer=registry.gazetteer(), n_process=1))
-    for c in claims:
-        assert doc.text[c.start_char : c.end_char] == c.text
-        if c.speaker_start_char is not None:
-            assert doc.text[c.speaker_start_char : c.speaker_end_char] == c.speaker_text
-    return [registry.resolve_claim(c) for c in claims]
+    return resolved_claims(registry, text, date)
 
 
 def _find(claims: list[Claim], fragment: str) -> Claim:
-    hits = [c for c in claims if fragment in c.text]
-    assert hits, f"no claim contains {fragment!r}: {[c.text for c in claims]}"
-    return min(hits, key=lambda c: len(c.text))
+    return find_claim(claims, fragment)
 
 
 def _government_words(claims: list[Claim], government: str) -> str:
