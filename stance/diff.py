@@ -93,7 +93,9 @@ def _evidence(rows: pd.DataFrame, stance: str) -> tuple[Evidence, ...]:
     return _quotes(ranked.head(MAX_EVIDENCE))
 
 
-def _other_evidence(rows: pd.DataFrame, stance: str, shown: tuple[Evidence, ...]):
+def _other_evidence(
+    rows: pd.DataFrame, stance: str, shown: tuple[Evidence, ...]
+) -> tuple[Evidence, ...]:
     """The statements that pull hardest against a position: on the other side of zero from a
     favor or against position, or taking a side (beyond the neutral band) when the position is
     neutral; strongest (value times weight) first, at most :data:`MAX_OTHER_EVIDENCE`."""

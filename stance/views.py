@@ -282,8 +282,7 @@ def topic_overview(
 
     Returns:
         :data:`OVERVIEW_COLUMNS`; ``outcome`` is ``flagged``, ``below threshold``, ``held``
-        (same side), ``neutral in both``, ``no shift`` (same side, a smaller move than a
-        softening or hardening) or ``one period only``.
+        (same side), ``neutral in both`` or ``one period only``.
     """
     import pandas as pd
 
@@ -304,10 +303,8 @@ def topic_overview(
                 outcome = "flagged" if flagged else "below threshold"
             elif pb is None or pa is None:
                 outcome = "one period only"
-            elif pb.stance == pa.stance == "neutral":
-                outcome = "neutral in both"
-            else:
-                outcome = "held" if pb.stance == pa.stance else "no shift"
+            else:  # no change detected: the same side both times (stance.diff.classify_change)
+                outcome = "neutral in both" if pa.stance == "neutral" else "held"
             rows.append(
                 {
                     "actor": gov,

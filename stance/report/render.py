@@ -108,9 +108,7 @@ def format_evidence(evidence: Sequence[Evidence]) -> str:
     return " | ".join(f"{text(e)} — {e.speaker}, {e.date}, {e.source}" for e in evidence)
 
 
-def shifts_frame(
-    shifts: Sequence[Shift], new: set[tuple[str, str, str]] | None = None
-) -> pd.DataFrame:
+def shifts_frame(shifts: Sequence[Shift], new: set[tuple[str, ...]] | None = None) -> pd.DataFrame:
     """Shifts as a table with :data:`SHIFT_COLUMNS` (evidence flattened to text).
 
     ``new`` holds the keys of the shifts a run flagged for the first time; without it (a
