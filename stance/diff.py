@@ -79,7 +79,8 @@ MAX_OTHER_EVIDENCE = 2
 
 
 def _evidence(rows: pd.DataFrame, stance: str) -> tuple[Evidence, ...]:
-    """The strongest statements on a position's side (``stance``), at most :data:`MAX_EVIDENCE`."""
+    """The strongest statements on a position's side (``stance``; for a neutral position, those
+    inside the neutral band, nearest 0 first), at most :data:`MAX_EVIDENCE`."""
     if rows.empty:
         return ()
     sign = {"favor": 1.0, "against": -1.0}.get(stance, 0.0)
@@ -89,7 +90,9 @@ def _evidence(rows: pd.DataFrame, stance: str) -> tuple[Evidence, ...]:
     )
     if sign:
         agreeing = ranked[ranked["position"] * sign > 0]
-        ranked = agreeing if not agreeing.empty else ranked
+    else:  # a neutral position: the statements inside the neutral band
+        agreeing = ranked[ranked["position"].abs() <= STANCE_THRESHOLD]
+    ranked = agreeing if not agreeing.empty else ranked
     return _quotes(ranked.head(MAX_EVIDENCE))
 
 

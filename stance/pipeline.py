@@ -546,6 +546,9 @@ def run(
         new = db.put_shifts(run_id, shifts)
         flagged = {shift_identity(s) for s in shifts}
         gone = [s for s in previous if shift_identity(s) not in flagged]
+        # flagged now, not by the last run, but by an earlier one: back, though not new
+        fresh = {shift_identity(s) for s in new} | {shift_identity(s) for s in previous}
+        again = [s for s in shifts if shift_identity(s) not in fresh]
         confidence_now = {shift_identity(s): s.confidence for s in detected}
         from stance.report.render import held_frame, shift_key, shifts_frame
 
@@ -597,6 +600,7 @@ def run(
             "shifts": len(shifts),
             "shifts_new": len(new),
             "shifts_no_longer_flagged": len(gone),
+            "shifts_flagged_again": len(again),
             "shifts_below_threshold": len(below),
             "positions_held": len(held),
             "min_confidence": min_confidence,
@@ -641,6 +645,7 @@ def run(
                     new_shifts=new_keys,
                     first_run=first_run,
                     gone_shifts=gone,
+                    again_shifts=again,
                     below_threshold=below,
                     overview=overview,
                     confidence_now=confidence_now,

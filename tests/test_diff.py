@@ -201,3 +201,25 @@ def test_every_topic_compared_appears_once_with_what_the_run_made_of_it(fixtures
     carbon = table.set_index("topic").loc["norland-carbon-tax"]
     assert (carbon["change"], carbon["n_before"], carbon["n_after"]) == ("reversal", 2, 2)
     assert carbon["before_period"] == "Varga administration"
+
+
+def test_a_neutral_position_is_shown_by_its_neutral_statements_and_sided_ones_pull_away():
+    docs = load_documents()
+    claims, scores = load_scored()
+    timeline = build_timeline(claims, scores, docs)
+    nuclear = timeline[
+        (timeline["administration"] == "brandt") & (timeline["topic"] == "norland-nuclear-power")
+    ]
+    # a weighty statement for nuclear power beside the "we will look at the evidence" one
+    sided = nuclear.iloc[[0]].assign(
+        text="reactors have their place", position=0.3, weight=1.0, start_char=900
+    )
+    after = pd.concat([timeline[timeline["administration"] == "brandt"], sided])
+    (shift,) = [
+        s
+        for s in detect_shifts(timeline[timeline["administration"] == "varga"], after)
+        if s.topic == "norland-nuclear-power"
+    ]
+    assert shift.after_stance == "neutral"
+    assert [e.quote for e in shift.evidence_after] == list(nuclear["text"])
+    assert [e.quote for e in shift.evidence_after_other] == ["reactors have their place"]

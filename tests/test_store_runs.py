@@ -209,3 +209,9 @@ def test_raising_the_threshold_says_why_a_shift_is_no_longer_flagged(tmp_path, f
     assert "US executive · Kyiv at the negotiating table: softening (favor → favor)" in below
     html = strict.paths["html"].read_text()
     assert '<h2 id="below">Below the confidence threshold</h2>' in html
+    # back to the old threshold: the softening is flagged again, which is not new but is said
+    relaxed = stance.run(**kwargs)
+    assert relaxed.summary["shifts_new"] == 0 and relaxed.summary["shifts_flagged_again"] == 1
+    again = relaxed.paths["markdown"].read_text().split("**Flagged again**")[1].split("\n\n")[1]
+    assert again.startswith("- US executive · Kyiv at the negotiating table: softening")
+    assert "<strong>Flagged again</strong>" in relaxed.paths["html"].read_text()

@@ -69,6 +69,8 @@ class ReportData:
     new_shifts: set[tuple[str, ...]] = field(default_factory=set)
     #: shifts the last finished run flagged and this one does not (e.g. a position reverted)
     gone_shifts: Sequence[Shift] = ()
+    #: flagged by this run and by an earlier one, but not by the last: back, not new
+    again_shifts: Sequence[Shift] = ()
     #: positions that held (stance.views.held_positions)
     held: Sequence[dict[str, Any]] = ()
     unregistered: list[dict[str, Any]] = field(default_factory=list)
@@ -356,15 +358,19 @@ def _claim_rows(
     return rows
 
 
-def _overview_rows(overview: pd.DataFrame | None) -> list[dict[str, Any]]:
-    """The topic overview as template rows (empty positions as ``None``)."""
+def _overview_rows(overview: pd.DataFrame | None, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The topic overview as template rows (empty positions as ``None``), by government and
+    topic name."""
     import pandas as pd
 
     if overview is None or overview.empty:
         return []
     return [
         {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in row.items()}
-        for row in overview.to_dict(orient="records")
+        for row in sorted(
+            overview.to_dict(orient="records"),
+            key=lambda r: (r["actor_name"], labels.get(r["topic"], r["topic"])),
+        )
     ]
 
 
@@ -491,7 +497,8 @@ def write_report(data: ReportData, out_dir: str | Path) -> dict[str, Path]:
             for s in data.gone_shifts
         ],
         "below": [dataclasses.asdict(s) for s in data.below_threshold],
-        "overview": _overview_rows(data.overview),
+        "again": [dataclasses.asdict(s) for s in data.again_shifts],
+        "overview": _overview_rows(data.overview, data.topic_labels),
         "held": held_views,
     }
     loader = jinja2.FileSystemLoader(TEMPLATES)
