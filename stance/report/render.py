@@ -291,14 +291,15 @@ def evidence_view(
 
     ``close`` is True when that example is at least :data:`stance.examples.CLOSE` similar;
     ``other_side`` when it is close and labelled the other side (favor vs against) from the
-    position the quote is evidence of: the quote to read twice. ``wording`` and ``when`` come
-    from ``details`` (:func:`claim_details`; a quotation dated ``e.date`` without them);
-    ``reading`` is the claim's own reading of the topic (:func:`claim_readings`) or ``None``.
+    position the quote is evidence of: the quote to read twice. ``wording`` follows the
+    quote's own ``kind`` (:func:`wording`); ``when`` comes from ``details``
+    (:func:`claim_details`; ``e.date`` without them); ``reading`` is the claim's own reading
+    of the topic (:func:`claim_readings`) or ``None``.
     """
     from stance.examples import CLOSE, marks_other_side
 
     link = _SOURCE_URL.match(e.source or "")
-    details = details or {"wording": "", "when": e.date.isoformat() if e.date else ""}
+    when = details["when"] if details else (e.date.isoformat() if e.date else "")
     return {
         **{f.name: getattr(e, f.name) for f in dataclasses.fields(e)},
         # the source's own text and its address (written "text <url>"), so the report can link it
@@ -307,7 +308,8 @@ def evidence_view(
         "match": match,
         "close": match is not None and match.similarity >= CLOSE,
         "other_side": marks_other_side(match, stance),
-        **details,
+        "wording": wording(e.kind, e.source),
+        "when": when,
         "reading": reading,
     }
 
