@@ -1,9 +1,10 @@
-"""End-to-end benchmark on the made-up Vestmark case: does the report say what really happened?
+"""End-to-end benchmark on a made-up case: does the report say what really happened?
 
 Runs the whole pipeline (``stance.run``, report included) twice on one store in a temporary
-folder: run 1 reads the 24 articles of ``fixtures/vestmark/articles/``, run 2 adds the 2 of
-``articles_run2/``. Scores the runs against the truth written before any run
-(``fixtures/vestmark/EXPECTED.md``, ``expected_topics.csv``, ``expected_claims.csv``) and prints:
+folder: run 1 reads the case's articles (``fixtures/vestmark/articles/`` by default), run 2 adds
+those of its run-2 folder (``articles_run2/``). Scores the runs against the truth written
+before any run (the case's ``EXPECTED.md``, ``expected_topics.csv``, ``expected_claims.csv``;
+``case.toml`` names the files, the government and its two administrations) and prints:
 
 (a) per topic: the truth, then what run 1 says (a change flagged, with its confidence; a
     position held; or nothing) and whether that is right, at the config's ``min_confidence``
@@ -17,12 +18,13 @@ folder: run 1 reads the 24 articles of ``fixtures/vestmark/articles/``, run 2 ad
 (c) run 2: whether exactly the expected shift is named new since run 1;
 (d) wall time of each run and peak RSS.
 
-    python bench/end_to_end.py                        # the codebook as written
+    python bench/end_to_end.py                        # Vestmark, the codebook as written
     python bench/end_to_end.py --codebook inverted    # nuclear and fracking propositions inverted
+    python bench/end_to_end.py --case fixtures/lindora    # the held-out case (session 23)
     python bench/end_to_end.py --details --json figures.json --keep /tmp/vestmark
 
 The first use of the stance model with a fresh cache also exports it to ONNX (README), which
-then counts in run 1's time. Figures of session 22 (2026-11-29): docs/end-to-end.md.
+then counts in run 1's time. Figures: docs/end-to-end.md.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import re
 import resource
 import tempfile
 import time
+import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -47,21 +50,60 @@ from stance.report.render import SHIFT_COLUMNS
 from stance.timeline import pool
 
 ROOT = Path(__file__).resolve().parents[1]
-CASE = ROOT / "fixtures" / "vestmark"
-#: The one government of the case and its two administrations, in order.
-GOVERNMENT = "vestmark-government"
-BEFORE, AFTER = "halden", "brekke"
-#: Articles read by run 2 only; their ids are the file names.
-RUN2_ARTICLES = CASE / "articles_run2"
-#: The files of each codebook variant: codebook, topic truth, claim truth.
-VARIANTS = {
-    "as-written": ("codebook.yaml", "expected_topics.csv", "expected_claims.csv"),
-    "inverted": (
-        "codebook_inverted.yaml",
-        "expected_topics_inverted.csv",
-        "expected_claims_inverted.csv",
-    ),
-}
+#: The case judged unless ``--case`` names another folder holding a ``case.toml``.
+DEFAULT_CASE = ROOT / "fixtures" / "vestmark"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A made-up case, as its ``case.toml`` describes it.
+
+    Attributes:
+        name: What the case is called in the output.
+        folder: The case's folder (relative paths in ``case.toml`` are from here).
+        government: The registry id of the one government judged.
+        before: Its first administration's id; ``after`` the second one's.
+        config: The run-1 config (documents, registry, thresholds).
+        run2_articles: The folder of articles added by run 2 (their ids are the file names).
+        variants: Codebook variant name -> (codebook, topic truth, claim truth) paths.
+    """
+
+    name: str
+    folder: Path
+    government: str
+    before: str
+    after: str
+    config: Path
+    run2_articles: Path
+    variants: dict[str, tuple[Path, Path, Path]]
+
+    @classmethod
+    def load(cls, folder: Path) -> Case:
+        """Read ``folder/case.toml`` (a clear error when it is missing or incomplete)."""
+        path = folder / "case.toml"
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            variants = {
+                name: (folder / v["codebook"], folder / v["topics"], folder / v["claims"])
+                for name, v in data["variants"].items()
+            }
+            return cls(
+                name=data["name"],
+                folder=folder,
+                government=data["government"],
+                before=data["before"],
+                after=data["after"],
+                config=folder / data["config"],
+                run2_articles=folder / data["run2_articles"],
+                variants=variants,
+            )
+        except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+            raise SystemExit(
+                f"{path}: not a readable case description ({exc!r}); see "
+                f"{DEFAULT_CASE / 'case.toml'} for the keys it needs"
+            ) from None
+
+
 #: Claim-level outcomes, in the order printed: (key, label).
 GOVERNMENT_STAGES = [
     ("right", "right end to end"),
@@ -140,17 +182,17 @@ def load_expected_claims(path: Path) -> list[ExpectedClaim]:
 # -- running ---------------------------------------------------------------------------------
 
 
-def run_case(codebook: Path, work: Path) -> tuple[RunResult, RunResult, list[float]]:
+def run_case(case: Case, codebook: Path, work: Path) -> tuple[RunResult, RunResult, list[float]]:
     """Run 1 (articles/) and run 2 (+ articles_run2/) on one store in ``work``.
 
     The config's other settings (registry, thresholds) are kept; the report and the store go
     to ``work``. Returns both results and each run's wall time in seconds.
     """
-    kwargs = load_config(CASE / "stance.toml").as_kwargs()
+    kwargs = load_config(case.config).as_kwargs()
     kwargs.update(codebook=codebook, out_dir=work, store=None)
     documents = list(kwargs.pop("documents"))
     results, seconds = [], []
-    for docs in (documents, [*documents, RUN2_ARTICLES]):
+    for docs in (documents, [*documents, case.run2_articles]):
         start = time.perf_counter()
         results.append(stance.run(documents=docs, **kwargs))
         seconds.append(time.perf_counter() - start)
@@ -160,13 +202,13 @@ def run_case(codebook: Path, work: Path) -> tuple[RunResult, RunResult, list[flo
 # -- (a) topics ------------------------------------------------------------------------------
 
 
-def detected_changes(result: RunResult) -> pd.DataFrame:
+def detected_changes(result: RunResult, government: str) -> pd.DataFrame:
     """Every change the run detected for the government (confidence 0.2 and up)."""
     frames = [f for f in (result.shifts, result.below_threshold) if f is not None and not f.empty]
     detected = (
         pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SHIFT_COLUMNS)
     )
-    return detected[detected["actor"] == GOVERNMENT]
+    return detected[detected["actor"] == government]
 
 
 def describe_change(row: pd.Series) -> str:
@@ -175,20 +217,20 @@ def describe_change(row: pd.Series) -> str:
     return f"{words} {row['confidence']:.2f}"
 
 
-def held_sides(result: RunResult) -> dict[str, str]:
+def held_sides(result: RunResult, government: str) -> dict[str, str]:
     """The side each topic held for the government (no shift, the same side in both periods)."""
     held = result.held
     if held is None or held.empty:
         return {}
-    rows = held[held["actor"] == GOVERNMENT]
+    rows = held[held["actor"] == government]
     return dict(zip(rows["topic"], rows["stance"], strict=True))
 
 
-def pooled_positions(timeline: pd.DataFrame, topic: str) -> str:
+def pooled_positions(timeline: pd.DataFrame, topic: str, case: Case) -> str:
     """The government's pooled position per administration: "+0.28 (7) -> +0.59 (6)"."""
-    rows = timeline[(timeline["government"] == GOVERNMENT) & (timeline["topic"] == topic)]
+    rows = timeline[(timeline["government"] == case.government) & (timeline["topic"] == topic)]
     parts = []
-    for admin in (BEFORE, AFTER):
+    for admin in (case.before, case.after):
         pooled = pool(rows[rows["administration"] == admin])
         parts.append(f"{pooled.position:+.2f} ({pooled.n})" if pooled else "none")
     return " -> ".join(parts)
@@ -220,11 +262,11 @@ def judge_topic(truth: TopicTruth, flagged: pd.DataFrame, held: str) -> tuple[bo
 
 
 def topic_rows(
-    result: RunResult, truths: list[TopicTruth], threshold: float
+    result: RunResult, truths: list[TopicTruth], threshold: float, case: Case
 ) -> tuple[list[dict], int]:
     """Per-topic verdicts at ``threshold``: one dict per topic, and how many are right."""
-    detected = detected_changes(result)
-    held = held_sides(result)
+    detected = detected_changes(result, case.government)
+    held = held_sides(result, case.government)
     rows = []
     for truth in truths:
         mine = detected[detected["topic"] == truth.topic]
@@ -246,7 +288,7 @@ def topic_rows(
                 "says": said,
                 "right": right,
                 "why": why,
-                "pooled": pooled_positions(result.timeline, truth.topic),
+                "pooled": pooled_positions(result.timeline, truth.topic, case),
             }
         )
     return rows, sum(r["right"] for r in rows)
@@ -270,13 +312,13 @@ def rows_with_phrase(frame: pd.DataFrame, claim: ExpectedClaim) -> pd.DataFrame:
     return hits.sort_values("start_char", kind="stable")
 
 
-def attributed_right(row: pd.Series, claim: ExpectedClaim) -> bool:
+def attributed_right(row: pd.Series, claim: ExpectedClaim, government: str) -> bool:
     """Whether a claims/timeline row is the government's, in the expected administration."""
-    return row["government"] == GOVERNMENT and row["administration"] == claim.admin
+    return row["government"] == government and row["administration"] == claim.admin
 
 
 def government_outcome(
-    claim: ExpectedClaim, claims: pd.DataFrame, timeline: pd.DataFrame
+    claim: ExpectedClaim, claims: pd.DataFrame, timeline: pd.DataFrame, government: str
 ) -> tuple[str, str, float | None]:
     """The first stage at which a government statement went wrong (or ``right``).
 
@@ -294,7 +336,7 @@ def government_outcome(
     on_topic = on_topic[on_topic["topic"] == claim.topic]
     if on_topic.empty:
         first = extracted.iloc[0]
-        if not attributed_right(first, claim):
+        if not attributed_right(first, claim, government):
             return "attribution", f"{first['actor'] or '?'}/{first['administration'] or '-'}", None
         linked = set(extracted["topic"]) - {""}
         if claim.topic in linked:  # scored, but the timeline kept another claim around it
@@ -304,7 +346,7 @@ def government_outcome(
         return "not_linked", "", None
     row = on_topic.iloc[0]
     position = float(row["position"])
-    if not attributed_right(row, claim):
+    if not attributed_right(row, claim, government):
         note = f"{row['actor'] or '?'}/{row['administration'] or '-'} {row['date']}"
         return "attribution", note, None
     if row["label"] != claim.side:
@@ -312,10 +354,10 @@ def government_outcome(
     return "right", f"{position:+.2f}", position
 
 
-def trap_outcome(claim: ExpectedClaim, timeline: pd.DataFrame) -> tuple[str, str]:
+def trap_outcome(claim: ExpectedClaim, timeline: pd.DataFrame, government: str) -> tuple[str, str]:
     """Whether a statement that is not the government's stayed out of its pool."""
     rows = rows_with_phrase(timeline, claim)
-    counted = rows[rows["government"] == GOVERNMENT]
+    counted = rows[rows["government"] == government]
     if counted.empty:
         return "kept_out", ""
     row = counted.iloc[0]
@@ -327,7 +369,7 @@ def side_of(position: float) -> str:
     return "favor" if position > 0.25 else "against" if position < -0.25 else "neutral"
 
 
-def score_claims(result: RunResult, expected: list[ExpectedClaim], run: int) -> dict:
+def score_claims(result: RunResult, expected: list[ExpectedClaim], run: int, case: Case) -> dict:
     """Claim-level outcomes of one run over the statements of the documents it has read.
 
     Returns:
@@ -337,20 +379,22 @@ def score_claims(result: RunResult, expected: list[ExpectedClaim], run: int) -> 
         hold no expected statement's phrase: unplanned or spurious); ``outcomes`` (one record
         per statement).
     """
-    run2_only = {path.stem for path in RUN2_ARTICLES.iterdir()}
+    run2_only = {path.stem for path in case.run2_articles.iterdir()}
     wanted = [c for c in expected if run == 2 or c.doc not in run2_only]
     claims, timeline = result.claims, result.timeline
     outcomes, matched = [], set()
     for claim in wanted:
         matched |= set(rows_with_phrase(timeline, claim).index)
         if claim.is_trap:
-            (stage, note), position = trap_outcome(claim, timeline), None
+            (stage, note), position = trap_outcome(claim, timeline, case.government), None
         else:
-            stage, note, position = government_outcome(claim, claims, timeline)
+            stage, note, position = government_outcome(claim, claims, timeline, case.government)
         outcomes.append({**asdict(claim), "stage": stage, "detail": note, "position": position})
     government = [o for o in outcomes if o["admin"] != "none"]
     traps = [o for o in outcomes if o["admin"] == "none"]
-    unmatched = timeline[(timeline["government"] == GOVERNMENT) & ~timeline.index.isin(matched)]
+    unmatched = timeline[
+        (timeline["government"] == case.government) & ~timeline.index.isin(matched)
+    ]
     return {
         "government": {k: sum(o["stage"] == k for o in government) for k, _ in GOVERNMENT_STAGES},
         "traps": {k: sum(o["stage"] == k for o in traps) for k, _ in TRAP_STAGES},
@@ -380,15 +424,15 @@ def stages_by_topic(outcomes: list[dict]) -> dict[str, dict[str, int]]:
 # -- (c) run 2 -------------------------------------------------------------------------------
 
 
-def shift_keys(frame: pd.DataFrame) -> set[tuple[str, str, str, str]]:
+def shift_keys(frame: pd.DataFrame, government: str) -> set[tuple[str, str, str, str]]:
     """The government's shifts as (topic, change, before side, after side)."""
-    rows = frame[frame["actor"] == GOVERNMENT]
+    rows = frame[frame["actor"] == government]
     return set(
         zip(rows["topic"], rows["change"], rows["before_stance"], rows["after_stance"], strict=True)
     )
 
 
-def check_run2(run1: RunResult, run2: RunResult, truth1, truth2) -> dict:
+def check_run2(run1: RunResult, run2: RunResult, truth1, truth2, government: str) -> dict:
     """Whether run 2 names exactly the expected shift(s) as new since run 1.
 
     Expected new: each run-2 truth change that differs from run 1's on its topic.
@@ -400,12 +444,14 @@ def check_run2(run1: RunResult, run2: RunResult, truth1, truth2) -> dict:
         if t.change and (t.change, t.after) != (before[t.topic].change, before[t.topic].after)
     }
     new_rows = run2.shifts[run2.shifts["new_since_last_run"].astype(bool)]
-    named = shift_keys(new_rows)
+    named = shift_keys(new_rows, government)
     return {
         "expected_new": sorted(expected),
         "named_new": sorted(named),
         "exact": named == expected,
-        "no_longer_flagged": sorted(shift_keys(run1.shifts) - shift_keys(run2.shifts)),
+        "no_longer_flagged": sorted(
+            shift_keys(run1.shifts, government) - shift_keys(run2.shifts, government)
+        ),
         "summary_shifts_new": run2.summary["shifts_new"],
         "summary_no_longer_flagged": run2.summary["shifts_no_longer_flagged"],
     }
@@ -429,7 +475,7 @@ def key_text(key: tuple[str, str, str, str]) -> str:
     return f"{topic}: {change_words(change, before, after)}"
 
 
-def print_topics(title: str, rows: list[dict], n_right: int) -> None:
+def print_topics(title: str, rows: list[dict], n_right: int, case: Case) -> None:
     """Section (a): one topic table."""
     print(f"\n{title}: {n_right}/{len(rows)} topics right")
     body = [
@@ -442,7 +488,8 @@ def print_topics(title: str, rows: list[dict], n_right: int) -> None:
         ]
         for r in rows
     ]
-    print(table(["topic", "truth", "run says", "verdict", "pooled halden -> brekke (n)"], body))
+    pooled = f"pooled {case.before} -> {case.after} (n)"
+    print(table(["topic", "truth", "run says", "verdict", pooled], body))
 
 
 def print_claims(scores: dict[int, dict]) -> None:
@@ -502,9 +549,9 @@ def print_details(scores: dict[int, dict], run: int) -> None:
 # -- main ------------------------------------------------------------------------------------
 
 
-def print_run2(check: dict) -> None:
+def print_run2(check: dict, case: Case) -> None:
     """Section (c): the shifts run 2 names new, against the expected one."""
-    print("\n(c) Run 2 (+ articles_run2/): shifts new since run 1")
+    print(f"\n(c) Run 2 (+ {case.run2_articles.name}/): shifts new since run 1")
     for label, key in (
         ("expected new", "expected_new"),
         ("named new", "named_new"),
@@ -525,7 +572,15 @@ def print_cost(runs: tuple[RunResult, RunResult], seconds: list[float], peak_rss
 def main() -> None:
     """Parse options, run the case twice, print the four sections, optionally write JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--codebook", choices=sorted(VARIANTS), default="as-written")
+    parser.add_argument(
+        "--case",
+        type=Path,
+        default=DEFAULT_CASE,
+        help="a case folder holding case.toml (default: fixtures/vestmark)",
+    )
+    parser.add_argument(
+        "--codebook", default="as-written", help="the case's codebook variant (case.toml)"
+    )
     parser.add_argument(
         "--thresholds",
         type=float,
@@ -537,22 +592,25 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="run in this (new) folder")
     parser.add_argument("--details", action="store_true", help="list every statement's outcome")
     args = parser.parse_args()
+    case = Case.load(args.case.resolve())
+    if args.codebook not in case.variants:
+        parser.error(f"--codebook: {case.name} has {', '.join(sorted(case.variants))}")
     if any(t < NEAR_MISS_FLOOR for t in args.thresholds):
         parser.error(f"--thresholds: below {NEAR_MISS_FLOOR} the run keeps no changes")
     if args.keep and (args.keep / "stance.sqlite").exists():
         parser.error(f"--keep {args.keep}: holds a store already; the runs would be incremental")
-    codebook_name, topics_name, claims_name = VARIANTS[args.codebook]
-    config = load_config(CASE / "stance.toml")
-    truth1 = load_topic_truth(CASE / topics_name, run=1)
-    truth2 = load_topic_truth(CASE / topics_name, run=2)
-    expected = load_expected_claims(CASE / claims_name)
+    codebook_path, topics_path, claims_path = case.variants[args.codebook]
+    config = load_config(case.config)
+    truth1 = load_topic_truth(topics_path, run=1)
+    truth2 = load_topic_truth(topics_path, run=2)
+    expected = load_expected_claims(claims_path)
 
-    with tempfile.TemporaryDirectory(prefix="vestmark-") as tmp:
-        run1, run2, seconds = run_case(CASE / codebook_name, args.keep or Path(tmp))
+    with tempfile.TemporaryDirectory(prefix=f"{case.folder.name}-") as tmp:
+        run1, run2, seconds = run_case(case, codebook_path, args.keep or Path(tmp))
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(
-        f"Vestmark end to end, codebook {args.codebook} ({codebook_name}), "
+        f"{case.name} end to end, codebook {args.codebook} ({codebook_path.name}), "
         f"stance {stance.__version__}"
     )
     print(
@@ -560,22 +618,22 @@ def main() -> None:
         f"run 1: {run1.summary['documents']} articles, {run1.summary['claims']} claims; "
         f"run 2: {run2.summary['documents']} articles, {run2.summary['claims']} claims"
     )
-    figures: dict = {"codebook": args.codebook, "topics": {}}
-    print("\n(a) Per topic, run 1 (truth: fixtures/vestmark/EXPECTED.md)")
+    figures: dict = {"case": case.name, "codebook": args.codebook, "topics": {}}
+    print(f"\n(a) Per topic, run 1 (truth: {case.folder.name}/{topics_path.name})")
     for t in [config.min_confidence, *args.thresholds]:
-        rows, n_right = topic_rows(run1, truth1, t)
-        print_topics(f"min_confidence {t}", rows, n_right)
+        rows, n_right = topic_rows(run1, truth1, t, case)
+        print_topics(f"min_confidence {t}", rows, n_right, case)
         figures["topics"][str(t)] = {"right": n_right, "rows": rows}
-    rows, n_right = topic_rows(run2, truth2, config.min_confidence)
-    print_topics(f"Run 2, min_confidence {config.min_confidence}", rows, n_right)
+    rows, n_right = topic_rows(run2, truth2, config.min_confidence, case)
+    print_topics(f"Run 2, min_confidence {config.min_confidence}", rows, n_right, case)
     figures["topics_run2"] = {"right": n_right, "rows": rows}
 
-    scores = {1: score_claims(run1, expected, 1), 2: score_claims(run2, expected, 2)}
+    scores = {r: score_claims(res, expected, r, case) for r, res in ((1, run1), (2, run2))}
     print_claims(scores)
     if args.details:
         print_details(scores, 1)
-    check = check_run2(run1, run2, truth1, truth2)
-    print_run2(check)
+    check = check_run2(run1, run2, truth1, truth2, case.government)
+    print_run2(check, case)
     print_cost((run1, run2), seconds, peak_rss)
 
     if args.json:
