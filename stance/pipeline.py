@@ -343,7 +343,7 @@ def _score_missing(
 ) -> None:
     """Score every (claim, topic) pair the store has not scored with this model and codebook."""
     from stance.scoring import score_claims
-    from stance.topics import claim_context
+    from stance.topics import article_context, claim_context
 
     done = store.scored_pairs(model_id=model_id, topic_hashes=topic_hashes)
     todo = [c for c in claims if any((c.id, t) not in done for t in topic_hashes)]
@@ -368,6 +368,7 @@ def _score_missing(
             pinned=pinned,
             overrides=overrides,
             topics=missing,
+            articles={d.id: article_context(d.title, d.text) for d in docs.values()},
         )
         rows = [r for r in rows if (r.claim_id, r.topic) not in done]
         store.put_scores(rows, model_id=model_id, topic_hashes=topic_hashes)

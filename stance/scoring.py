@@ -25,6 +25,11 @@ CONTEXT_PENALTY = 0.1
 SELF_CONTAINED_WORDS = 6
 #: Score factor for inherited topic links.
 CARRY_DECAY = 0.95
+#: Score factor for a topic a claim takes from its article's headline and first sentence.
+ARTICLE_DECAY = 0.9
+#: Changes whenever the way claims are linked to topics changes, so that a store re-scores
+#: (part of :func:`stance.views.topic_versions`).
+LINKER_VERSION = "2026.11.29.1"
 
 
 class PairClassifier(Protocol):
@@ -46,6 +51,7 @@ def score_claims(
     pinned: Mapping[str, str] | None = None,
     overrides: Mapping[str, str] | None = None,
     topics: Sequence[str] | None = None,
+    articles: Mapping[str, str] | None = None,
 ) -> list[StanceScore]:
     """Link each claim to the codebook's topics and score stance where it is linked.
 
@@ -63,6 +69,10 @@ def score_claims(
             they are linked to that topic only, with score 1.
         overrides: Claim id -> analyst label, which replaces the model's label.
         topics: Only these topic ids (default: all).
+        articles: Document id -> what the article is about, its headline and first sentence
+            (:func:`stance.topics.article_context`). A claim that no topic reaches by itself,
+            its context or the claim before it takes its article's topic when the article is
+            about one topic only (:func:`_article_topics`). Without it, no claim does.
 
     Returns:
         One :class:`StanceScore` per claim and topic.
@@ -96,6 +106,8 @@ def score_claims(
                     score if score >= best - LINK_MARGIN else min(score, threshold - 1e-3)
                 )
         carried = _carry_over(claims, contexts, links, free, chosen, threshold)
+        if articles:
+            _article_topics(claims, articles, links, free, subset, threshold, embedder=embedder)
     for i, claim in enumerate(claims):
         if claim.id in pinned:
             for topic in chosen:
@@ -170,6 +182,55 @@ def _carry_over(
             contexts[cur] = f"{contexts[prev]} {contexts[cur]}"
         carried.add(cur)
     return carried
+
+
+def _article_topics(
+    claims: Sequence[Claim],
+    articles: Mapping[str, str],
+    links: dict[tuple[int, str], float],
+    free: Sequence[int],
+    book: _Subset,
+    threshold: float,
+    *,
+    embedder: Embedder,
+) -> None:
+    """Link a claim that no topic reaches to the one topic its article is about.
+
+    A wire story is about what its headline and first sentence say: in an article headed
+    "Cabinet approves annual asylum cap", "A cap gives us control," Brekke said is about the
+    asylum cap although it names neither asylum nor the topic's keywords. A claim linked to no
+    topic takes its article's topic, at :data:`ARTICLE_DECAY` times the article's score, when
+
+    * the article (headline and first sentence) reaches one topic at ``threshold / ARTICLE_DECAY``
+      or more, and no other topic within :data:`LINK_MARGIN` of it (an article about two
+      topics says nothing about which one a quote is on);
+    * the claim's own scores do not point elsewhere: its score for that topic is within
+      :data:`LINK_MARGIN` of its best one ("We are reviewing the charge" in a budget story
+      about defence stays off defence).
+    """
+    chosen = book.topics
+    todo = [i for i in free if max(links[(i, t.id)] for t in chosen) < threshold]
+    doc_ids = sorted({claims[i].doc_id for i in todo if articles.get(claims[i].doc_id)})
+    if not doc_ids:
+        return
+    from stance.topics import link_topics
+
+    scores = link_topics([articles[d] for d in doc_ids], book, embedder=embedder)
+    article_topic: dict[str, tuple[str, float]] = {}
+    for d, row in zip(doc_ids, scores, strict=True):
+        order = sorted(range(len(chosen)), key=lambda j: -row[j])
+        best = float(row[order[0]])
+        runner_up = float(row[order[1]]) if len(order) > 1 else 0.0
+        if best * ARTICLE_DECAY >= threshold and runner_up < best - LINK_MARGIN:
+            article_topic[d] = (chosen[order[0]].id, best * ARTICLE_DECAY)
+    for i in todo:
+        found = article_topic.get(claims[i].doc_id)
+        if found is None:
+            continue
+        topic_id, score = found
+        own = {t.id: links[(i, t.id)] for t in chosen}
+        if own[topic_id] >= max(own.values()) - LINK_MARGIN:
+            links[(i, topic_id)] = score
 
 
 def stance_text(claim: Claim, context: str, *, carried: bool = False) -> str:

@@ -57,6 +57,19 @@ def claim_context(claim: Claim, text: str) -> str:
     return " ".join(context.split())
 
 
+def article_context(title: str | None, text: str) -> str:
+    """What an article is about: its headline and its first sentence (the lede).
+
+    Args:
+        title: The headline, if known.
+        text: The article's text.
+    """
+    body = " ".join(text.split())
+    end = _SENTENCE_END.search(body)
+    first = body[: end.end()].strip() if end else body
+    return " ".join(part for part in ((title or "").strip(), first) if part)
+
+
 def _keyword_patterns(keywords: Sequence[str]) -> list[re.Pattern[str]]:
     return [re.compile(rf"\b{re.escape(k)}\b", re.IGNORECASE) for k in keywords if k.strip()]
 

@@ -88,12 +88,16 @@ def topic_versions(codebook: Codebook, adapt: bool, threshold: float) -> dict[st
     method ``vote``), so an example change re-scores its topic alone; turning ``adapt`` on or
     off re-scores every topic. ``threshold`` (the run's ``topic_threshold``) decides which
     claims a topic links, so changing it re-scores every topic too (otherwise the store would
-    keep the links of the old threshold).
+    keep the links of the old threshold). So does a new way of linking claims to topics
+    (:data:`stance.scoring.LINKER_VERSION`).
     """
+    from stance.scoring import LINKER_VERSION
+
     out = {}
     for t in codebook.topics:
         parts = [t.id, t.proposition, *t.keywords, *t.favor_examples, *t.against_examples]
         parts.append(f"threshold: {float(threshold):g}")
+        parts.append(f"linker: {LINKER_VERSION}")
         if adapt:
             parts.append("examples: vote")
         out[t.id] = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
@@ -415,7 +419,8 @@ def from_store(
         if stale:
             raise ConfigError(
                 f"{path}: no current scores for topic(s) {', '.join(stale)}: the codebook, the "
-                "model, topic_threshold or adapt_to_examples changed since the store's last run; "
+                "model, topic_threshold, adapt_to_examples or stance's topic linking changed "
+                "since the store's last run; "
                 "run `stance run "
                 f"--config {config}` to score them, then try again"
             )

@@ -1,0 +1,77 @@
+"""Topic linking: which codebook topic a statement counts toward (real embedder and model)."""
+
+from __future__ import annotations
+
+import pytest
+
+import stance
+from stance.scoring import ARTICLE_DECAY
+from stance.topics import article_context
+
+QUOTE = '"This is what the voters asked us for," Prime Minister Jonas Brekke said.'
+
+
+def _article(folder, name, title, lede, *rest):
+    body = "\n\n".join([lede, *rest])
+    (folder / f"{name}.md").write_text(
+        f"---\ndate: 2023-03-01\ntitle: {title}\n---\n{body}\n", encoding="utf-8"
+    )
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory, fixtures):
+    """A run over two articles holding the same elliptic quote: one about the asylum cap
+    only, one whose headline and first sentence are about two topics."""
+    docs = tmp_path_factory.mktemp("articles")
+    _article(
+        docs,
+        "cap",
+        "Vestmark sets a yearly limit on asylum seekers",
+        "KARSBY, March 1 - The Vestmark government on Wednesday set a limit of 5,000 asylum "
+        "seekers a year, starting in June.",
+        QUOTE,
+        "The limit applies to first applications only. Appeals lodged before June are not "
+        "affected.",
+    )
+    _article(
+        docs,
+        "mixed",
+        "Vestmark cabinet agrees asylum limit and offshore wind tender",
+        "KARSBY, March 1 - The Vestmark cabinet on Wednesday agreed a yearly limit on asylum "
+        "seekers and a tender for two offshore wind farms.",
+        QUOTE,
+        "Both measures still need a vote in parliament.",
+    )
+    case = fixtures / "vestmark"
+    result = stance.run(
+        documents=[docs],
+        codebook=case / "codebook.yaml",
+        actors=case / "actors.yaml",
+        out_dir=None,
+        store=tmp_path_factory.mktemp("store") / "stance.sqlite",
+    )
+    claims = result.claims
+    return claims[claims["text"].str.contains("what the voters asked us for")]
+
+
+def test_an_elliptic_quote_counts_toward_the_one_topic_its_article_is_about(linked):
+    row = linked[linked["doc_id"] == "cap"]
+    assert list(row["topic"]) == ["asylum-cap"]
+    assert row["actor"].iloc[0] == "jonas-brekke"
+    # a link through the article weighs less than the article's own link
+    assert row["topic_score"].iloc[0] <= ARTICLE_DECAY
+
+
+def test_an_article_about_two_topics_does_not_decide_which_one_a_quote_is_on(linked):
+    row = linked[linked["doc_id"] == "mixed"]
+    assert len(row) == 1
+    assert row["topic"].iloc[0] == ""
+
+
+def test_article_context_is_the_headline_and_the_first_sentence():
+    text = "KARSBY, March 1 - The cabinet set a limit.  It starts in June.\n\nMore text."
+    assert (
+        article_context("Limit set", text) == "Limit set KARSBY, March 1 - The cabinet set a limit."
+    )
+    assert article_context(None, text) == "KARSBY, March 1 - The cabinet set a limit."
+    assert article_context("Only a title", "") == "Only a title"
