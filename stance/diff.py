@@ -132,6 +132,7 @@ def _quotes(rows: pd.DataFrame) -> tuple[Evidence, ...]:
                 start_char=int(row.start_char),
                 end_char=int(row.end_char),
                 kind=row.kind,
+                linked_by=getattr(row, "linked_by", ""),
             )
         )
     return tuple(out)

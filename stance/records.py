@@ -120,6 +120,13 @@ class Claim:
         return f"{self.doc_id}:{self.start_char}-{self.end_char}"
 
 
+#: What links a claim to a topic (:attr:`StanceScore.linked_by`), most direct first: the
+#: statement's own words, its sentence (and the sentence before a short one), the same
+#: speaker's claim just before it, its article's headline and first sentence (the least sure),
+#: or a baseline file that names the topic.
+LINKED_BY = ("statement", "context", "previous claim", "article", "baseline")
+
+
 @dataclass(frozen=True, slots=True)
 class StanceScore:
     """The stance of one claim toward one codebook topic.
@@ -134,6 +141,8 @@ class StanceScore:
         p_against: Calibrated probability of against.
         p_neutral: Calibrated probability of neutral.
         override: The analyst's label, when one was given (baseline statements).
+        linked_by: What linked the claim to the topic (:data:`LINKED_BY`); empty when it is
+            not linked.
     """
 
     claim_id: str
@@ -144,6 +153,7 @@ class StanceScore:
     p_against: float
     p_neutral: float
     override: str | None = None
+    linked_by: str = ""
 
     @property
     def position(self) -> float:
@@ -157,6 +167,7 @@ class Evidence:
 
     ``kind`` is the claim's (:attr:`Claim.kind`): ``direct`` and ``partial`` quotes and
     ``baseline`` statements are the speaker's words, ``reported`` ones the reporter's.
+    ``linked_by`` says what linked it to the topic (:data:`LINKED_BY`).
     """
 
     quote: str
@@ -167,6 +178,7 @@ class Evidence:
     start_char: int | None = None
     end_char: int | None = None
     kind: str = ""
+    linked_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,6 +87,7 @@ def score_claims(
     chosen = [t for t in codebook.topics if topics is None or t.id in topics]
     free = [i for i, c in enumerate(claims) if c.id not in pinned]
     links: dict[tuple[int, str], float] = {}
+    how: dict[tuple[int, str], str] = {}  # what linked it (stance.records.LINKED_BY)
     carried: set[int] = set()
     if free and chosen:
         subset = _Subset(codebook, chosen)
@@ -105,13 +106,18 @@ def score_claims(
                 links[(i, topic.id)] = (
                     score if score >= best - LINK_MARGIN else min(score, threshold - 1e-3)
                 )
-        carried = _carry_over(claims, contexts, links, free, chosen, threshold)
+                direct = own[row, j] >= ctx[row, j] - CONTEXT_PENALTY
+                how[(i, topic.id)] = "statement" if direct else "context"
+        carried = _carry_over(claims, contexts, links, how, free, chosen, threshold)
         if articles:
-            _article_topics(claims, articles, links, free, subset, threshold, embedder=embedder)
+            _article_topics(
+                claims, articles, links, how, free, subset, threshold, embedder=embedder
+            )
     for i, claim in enumerate(claims):
         if claim.id in pinned:
             for topic in chosen:
                 links[(i, topic.id)] = 1.0 if topic.id == pinned[claim.id] else 0.0
+                how[(i, topic.id)] = "baseline"
     todo = [(i, t) for (i, t), s in links.items() if s >= threshold]
     probs = {}
     if todo:
@@ -142,6 +148,7 @@ def score_claims(
                 p_against=round(pr["against"], 4),
                 p_neutral=round(pr["neutral"], 4),
                 override=override,
+                linked_by=how[(i, topic)],
             )
         )
     return out
@@ -151,6 +158,7 @@ def _carry_over(
     claims: Sequence[Claim],
     contexts: list[str],
     links: dict[tuple[int, str], float],
+    how: dict[tuple[int, str], str],
     free: Sequence[int],
     chosen: Sequence[object],
     threshold: float,
@@ -177,7 +185,9 @@ def _carry_over(
         if max(inherited.values()) < threshold:
             continue
         for topic_id, score in inherited.items():
-            links[(cur, topic_id)] = max(links[(cur, topic_id)], score)
+            if score > links[(cur, topic_id)]:
+                links[(cur, topic_id)] = score
+                how[(cur, topic_id)] = "previous claim"
         if contexts[prev] not in contexts[cur]:
             contexts[cur] = f"{contexts[prev]} {contexts[cur]}"
         carried.add(cur)
@@ -188,6 +198,7 @@ def _article_topics(
     claims: Sequence[Claim],
     articles: Mapping[str, str],
     links: dict[tuple[int, str], float],
+    how: dict[tuple[int, str], str],
     free: Sequence[int],
     book: _Subset,
     threshold: float,
@@ -231,6 +242,7 @@ def _article_topics(
         own = {t.id: links[(i, t.id)] for t in chosen}
         if own[topic_id] >= max(own.values()) - LINK_MARGIN:
             links[(i, topic_id)] = score
+            how[(i, topic_id)] = "article"
 
 
 def stance_text(claim: Claim, context: str, *, carried: bool = False) -> str:

@@ -81,10 +81,16 @@ _V3 = """
 CREATE INDEX documents_content ON documents (content_hash);
 """
 
+#: v4: what linked each scored claim to its topic (:attr:`StanceScore.linked_by`; rows scored
+#: before it read as empty, and a new stance re-scores them: :data:`stance.scoring.LINKER_VERSION`).
+_V4 = """
+ALTER TABLE scores ADD COLUMN linked_by TEXT NOT NULL DEFAULT ''
+"""
+
 #: Ordered schema migrations: ``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``.
 #: Each is SQL (statements separated by ``;``) or a function of the open connection. Never edit
 #: a released step; append a new one.
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3]
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _SCORE_COLS = [f.name for f in dataclasses.fields(StanceScore)]
@@ -510,13 +516,14 @@ class Store:
             raise ValueError(f"put_scores: no topic hash for {sorted(missing)}")
         data = [
             (r.claim_id, r.topic, topic_hashes[r.topic], model_id, float(r.topic_score),
-             r.label, float(r.p_favor), float(r.p_against), float(r.p_neutral), r.override)
+             r.label, float(r.p_favor), float(r.p_against), float(r.p_neutral), r.override,
+             r.linked_by)
             for r in rows
         ]  # fmt: skip
         try:
             with self._tx() as conn:
                 conn.executemany(
-                    f"INSERT OR REPLACE INTO scores VALUES ({', '.join('?' * 10)})", data
+                    f"INSERT OR REPLACE INTO scores VALUES ({', '.join('?' * 11)})", data
                 )
         except sqlite3.IntegrityError as exc:
             known = self._conn.execute("SELECT claim_id FROM claims").fetchall()

@@ -47,6 +47,7 @@ CLAIM_COLUMNS = [
     "government",
     "administration",
     "topic_score",
+    "linked_by",
     "override",
     "hedged",
     "kind",
@@ -148,6 +149,7 @@ def claims_frame(
                     p_against=0.0,
                     p_neutral=0.0,
                     topic_score=0.0,
+                    linked_by="",
                     override="",
                 )
             else:
@@ -158,6 +160,7 @@ def claims_frame(
                     p_against=s.p_against,
                     p_neutral=s.p_neutral,
                     topic_score=s.topic_score,
+                    linked_by=s.linked_by,
                     override=s.override or "",
                 )
             rows.append(row)

@@ -316,6 +316,33 @@ def test_applies_missing_migrations_and_keeps_data(tmp_path, monkeypatch):
         assert s.documents() == [make_doc()]
 
 
+def test_scores_written_before_v4_read_with_no_link_reason_and_new_ones_keep_theirs(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "stance.sqlite"
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:3])
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", 3)
+    claim = make_claim()
+    with Store.open(path) as s:
+        s.put_document(make_doc())
+        s.put_claims("d1", [claim], extractor_version="x1")
+        s._conn.execute(  # a row as a v3 store held it: no linked_by column
+            "INSERT INTO scores VALUES (?, 'ukraine_aid', 'h', 'm', 0.9, 'against', 0.1, 0.8, "
+            "0.1, NULL)",
+            (claim.id,),
+        )
+        s._conn.commit()
+    monkeypatch.undo()
+    hashes = {"ukraine_aid": "h"}
+    with Store.open(path) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        (old,) = s.scores(model_id="m", topic_hashes=hashes)
+        assert old.linked_by == "" and old.label == "against"
+        linked = dataclasses.replace(old, linked_by="article")
+        s.put_scores([linked], model_id="m2", topic_hashes=hashes)
+        assert s.scores(model_id="m2", topic_hashes=hashes) == [linked]
+
+
 def test_failed_migration_leaves_the_file_at_its_version(tmp_path, monkeypatch):
     path = tmp_path / "stance.sqlite"
     Store.open(path).close()

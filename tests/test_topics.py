@@ -19,7 +19,7 @@ def _article(folder, name, title, lede, *rest):
 
 
 @pytest.fixture(scope="module")
-def linked(tmp_path_factory, fixtures):
+def run(tmp_path_factory, fixtures):
     """A run over two articles holding the same elliptic quote: one about the asylum cap
     only, one whose headline and first sentence are about two topics."""
     docs = tmp_path_factory.mktemp("articles")
@@ -32,6 +32,7 @@ def linked(tmp_path_factory, fixtures):
         QUOTE,
         "The limit applies to first applications only. Appeals lodged before June are not "
         "affected.",
+        "The refugee council said the cap on asylum seekers broke the country's obligations.",
     )
     _article(
         docs,
@@ -43,14 +44,18 @@ def linked(tmp_path_factory, fixtures):
         "Both measures still need a vote in parliament.",
     )
     case = fixtures / "vestmark"
-    result = stance.run(
+    return stance.run(
         documents=[docs],
         codebook=case / "codebook.yaml",
         actors=case / "actors.yaml",
         out_dir=None,
         store=tmp_path_factory.mktemp("store") / "stance.sqlite",
     )
-    claims = result.claims
+
+
+@pytest.fixture(scope="module")
+def linked(run):
+    claims = run.claims
     return claims[claims["text"].str.contains("what the voters asked us for")]
 
 
@@ -58,8 +63,9 @@ def test_an_elliptic_quote_counts_toward_the_one_topic_its_article_is_about(link
     row = linked[linked["doc_id"] == "cap"]
     assert list(row["topic"]) == ["asylum-cap"]
     assert row["actor"].iloc[0] == "jonas-brekke"
-    # a link through the article weighs less than the article's own link
+    # a link through the article weighs less than the article's own link, and says so
     assert row["topic_score"].iloc[0] <= ARTICLE_DECAY
+    assert row["linked_by"].iloc[0] == "article"
 
 
 def test_an_article_about_two_topics_does_not_decide_which_one_a_quote_is_on(linked):
@@ -75,3 +81,15 @@ def test_article_context_is_the_headline_and_the_first_sentence():
     )
     assert article_context(None, text) == "KARSBY, March 1 - The cabinet set a limit."
     assert article_context("Only a title", "") == "Only a title"
+
+
+def test_a_statement_that_names_its_topic_is_linked_by_its_own_words(run):
+    claims = run.claims
+    lede = claims[(claims["doc_id"] == "cap") & (claims["topic"] == "asylum-cap")]
+    named = lede[lede["text"].str.contains("cap on asylum seekers")]
+    assert not named.empty
+    assert set(named["linked_by"]) <= {"statement", "context"}
+    # the timeline that positions are pooled from carries the reason too
+    timeline = run.timeline
+    assert set(timeline["linked_by"]) <= {"statement", "context", "previous claim", "article"}
+    assert "article" in set(timeline["linked_by"])

@@ -266,11 +266,15 @@ READING_COLUMNS = ("label", "position", "weight", "hedged", "override")
 
 
 def claim_readings(timeline: pd.DataFrame) -> dict[tuple[str, str], dict[str, Any]]:
-    """(claim id, topic) -> the claim's side, value, weight, hedge and analyst label there."""
+    """(claim id, topic) -> the claim's side, value, weight, hedge and analyst label there,
+    and what linked it to the topic (``linked_by``, empty in a timeline without it)."""
     if timeline.empty or not {"claim_id", "topic", *READING_COLUMNS} <= set(timeline.columns):
         return {}
     return {
-        (row["claim_id"], row["topic"]): {k: row[k] for k in READING_COLUMNS}
+        (row["claim_id"], row["topic"]): {
+            **{k: row[k] for k in READING_COLUMNS},
+            "linked_by": row.get("linked_by") or "",
+        }
         for row in timeline.to_dict(orient="records")
     }
 
