@@ -20,7 +20,8 @@ before any run (the case's ``EXPECTED.md``, ``expected_topics.csv``, ``expected_
 
     python bench/end_to_end.py                        # Vestmark, the codebook as written
     python bench/end_to_end.py --codebook inverted    # nuclear and fracking propositions inverted
-    python bench/end_to_end.py --case fixtures/lindora    # the held-out case (session 23)
+    python bench/end_to_end.py --case fixtures/lindora    # the second case (session 23)
+    python bench/end_to_end.py --link-through-articles    # quotes naming no topic: the article's
     python bench/end_to_end.py --details --json figures.json --keep /tmp/vestmark
 
 The first use of the stance model with a fresh cache also exports it to ONNX (README), which
@@ -182,14 +183,19 @@ def load_expected_claims(path: Path) -> list[ExpectedClaim]:
 # -- running ---------------------------------------------------------------------------------
 
 
-def run_case(case: Case, codebook: Path, work: Path) -> tuple[RunResult, RunResult, list[float]]:
+def run_case(
+    case: Case, codebook: Path, work: Path, *, articles: bool | None = None
+) -> tuple[RunResult, RunResult, list[float]]:
     """Run 1 (articles/) and run 2 (+ articles_run2/) on one store in ``work``.
 
     The config's other settings (registry, thresholds) are kept; the report and the store go
-    to ``work``. Returns both results and each run's wall time in seconds.
+    to ``work``; ``articles`` overrides the config's ``link_through_articles``. Returns both
+    results and each run's wall time in seconds.
     """
     kwargs = load_config(case.config).as_kwargs()
     kwargs.update(codebook=codebook, out_dir=work, store=None)
+    if articles is not None:
+        kwargs["link_through_articles"] = articles
     documents = list(kwargs.pop("documents"))
     results, seconds = [], []
     for docs in (documents, [*documents, case.run2_articles]):
@@ -308,7 +314,8 @@ def rows_with_phrase(frame: pd.DataFrame, claim: ExpectedClaim) -> pd.DataFrame:
     phrase, first in the document first."""
     rows = frame[frame["doc_id"] == claim.doc]
     phrase = normalise(claim.phrase)
-    hits = rows[[phrase in normalise(text) for text in rows["text"]]]
+    mask = rows["text"].map(lambda text: phrase in normalise(text)).astype(bool)
+    hits = rows[mask]  # a boolean Series: an empty list would select columns, not rows
     return hits.sort_values("start_char", kind="stable")
 
 
@@ -588,6 +595,12 @@ def main() -> None:
         default=[0.3, 0.7],
         help=f"other min_confidence values to judge run 1 at (>= {NEAR_MISS_FLOOR})",
     )
+    parser.add_argument(
+        "--link-through-articles",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="override the config's link_through_articles (default: as the config says)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument("--keep", type=Path, default=None, help="run in this (new) folder")
     parser.add_argument("--details", action="store_true", help="list every statement's outcome")
@@ -606,7 +619,9 @@ def main() -> None:
     expected = load_expected_claims(claims_path)
 
     with tempfile.TemporaryDirectory(prefix=f"{case.folder.name}-") as tmp:
-        run1, run2, seconds = run_case(case, codebook_path, args.keep or Path(tmp))
+        run1, run2, seconds = run_case(
+            case, codebook_path, args.keep or Path(tmp), articles=args.link_through_articles
+        )
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(
@@ -614,7 +629,8 @@ def main() -> None:
         f"stance {stance.__version__}"
     )
     print(
-        f"topic_threshold {config.topic_threshold}, min_confidence {config.min_confidence}; "
+        f"topic_threshold {config.topic_threshold}, min_confidence {config.min_confidence}, "
+        f"link_through_articles {run1.summary['link_through_articles']}; "
         f"run 1: {run1.summary['documents']} articles, {run1.summary['claims']} claims; "
         f"run 2: {run2.summary['documents']} articles, {run2.summary['claims']} claims"
     )

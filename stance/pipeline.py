@@ -338,6 +338,7 @@ def _score_missing(
     threshold: float,
     pinned: dict[str, str],
     overrides: dict[str, str],
+    articles: bool,
     counts: Counter,
     progress: bool,
 ) -> None:
@@ -368,7 +369,11 @@ def _score_missing(
             pinned=pinned,
             overrides=overrides,
             topics=missing,
-            articles={d.id: article_context(d.title, d.text) for d in docs.values()},
+            articles=(
+                {d.id: article_context(d.title, d.text) for d in docs.values()}
+                if articles
+                else None
+            ),
         )
         rows = [r for r in rows if (r.claim_id, r.topic) not in done]
         store.put_scores(rows, model_id=model_id, topic_hashes=topic_hashes)
@@ -421,6 +426,7 @@ def run(
     governments: Sequence[str] = (),
     min_confidence: float = 0.5,
     adapt_to_examples: bool = False,
+    link_through_articles: bool = False,
     dated_reports: bool = False,
     forget_missing: bool = False,
     progress: bool = False,
@@ -442,6 +448,9 @@ def run(
         min_confidence: Minimum confidence of a flagged shift.
         adapt_to_examples: Let each topic's favor/against examples vote on the side of the
             statements about that topic (``StanceModel.adapt``, method ``vote``).
+        link_through_articles: Let a claim that names no topic take the one topic its
+            article's headline and first sentence are about (off by default;
+            :class:`stance.config.RunConfig`).
         dated_reports: Write the report into ``out_dir/YYYY-MM-DD/`` (the store stays in
             ``out_dir``), so a scheduled job keeps one report per day.
         forget_missing: Drop stored documents that are no longer among ``documents`` (with
@@ -485,7 +494,9 @@ def run(
         out.mkdir(parents=True, exist_ok=True)
     identity = model_identity(Path(model) if model else None)
     models = _Models(Path(model) if model else None, book, adapt=adapt_to_examples)
-    topic_hashes = topic_versions(book, adapt_to_examples, topic_threshold)
+    topic_hashes = topic_versions(
+        book, adapt_to_examples, topic_threshold, articles=link_through_articles
+    )
     model_id = identity["sha256"]
     counts: Counter = Counter()
     rejected: list[Rejected] = []
@@ -522,6 +533,7 @@ def run(
             threshold=topic_threshold,
             pinned=pinned,
             overrides=overrides,
+            articles=link_through_articles,
             counts=counts,
             progress=progress,
         )
@@ -606,6 +618,7 @@ def run(
             "positions_held": len(held),
             "min_confidence": min_confidence,
             "topic_threshold": topic_threshold,
+            "link_through_articles": link_through_articles,
             "unregistered_speakers": unregistered,
             "example_check": {
                 "examples": len(checked),

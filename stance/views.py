@@ -82,15 +82,17 @@ def model_identity(model_dir: Path | None) -> dict[str, str]:
     }
 
 
-def topic_versions(codebook: Codebook, adapt: bool, threshold: float) -> dict[str, str]:
+def topic_versions(
+    codebook: Codebook, adapt: bool, threshold: float, *, articles: bool = False
+) -> dict[str, str]:
     """A hash per topic of everything its scores depend on (re-score only what changed).
 
     With ``adapt`` a topic's examples vote on its own statements only (``StanceModel.adapt``,
     method ``vote``), so an example change re-scores its topic alone; turning ``adapt`` on or
     off re-scores every topic. ``threshold`` (the run's ``topic_threshold``) decides which
     claims a topic links, so changing it re-scores every topic too (otherwise the store would
-    keep the links of the old threshold). So does a new way of linking claims to topics
-    (:data:`stance.scoring.LINKER_VERSION`).
+    keep the links of the old threshold). So do ``articles`` (``link_through_articles``) and a
+    new way of linking claims to topics (:data:`stance.scoring.LINKER_VERSION`).
     """
     from stance.scoring import LINKER_VERSION
 
@@ -99,6 +101,8 @@ def topic_versions(codebook: Codebook, adapt: bool, threshold: float) -> dict[st
         parts = [t.id, t.proposition, *t.keywords, *t.favor_examples, *t.against_examples]
         parts.append(f"threshold: {float(threshold):g}")
         parts.append(f"linker: {LINKER_VERSION}")
+        if articles:
+            parts.append("linker: articles")
         if adapt:
             parts.append("examples: vote")
         out[t.id] = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
@@ -413,7 +417,9 @@ def from_store(
             "with the folder a run wrote its report to)"
         )
     book = Codebook.load(cfg.codebook)
-    topic_hashes = topic_versions(book, cfg.adapt_to_examples, cfg.topic_threshold)
+    topic_hashes = topic_versions(
+        book, cfg.adapt_to_examples, cfg.topic_threshold, articles=cfg.link_through_articles
+    )
     model_id = model_identity(cfg.model)["sha256"]
     with Store.open(path, create=False) as db:
         claims = db.claims()
@@ -422,8 +428,8 @@ def from_store(
         if stale:
             raise ConfigError(
                 f"{path}: no current scores for topic(s) {', '.join(stale)}: the codebook, the "
-                "model, topic_threshold, adapt_to_examples or stance's topic linking changed "
-                "since the store's last run; "
+                "model, topic_threshold, adapt_to_examples, link_through_articles or stance's "
+                "topic linking changed since the store's last run; "
                 "run `stance run "
                 f"--config {config}` to score them, then try again"
             )

@@ -50,6 +50,7 @@ def run(tmp_path_factory, fixtures):
         actors=case / "actors.yaml",
         out_dir=None,
         store=tmp_path_factory.mktemp("store") / "stance.sqlite",
+        link_through_articles=True,
     )
 
 
@@ -60,6 +61,7 @@ def linked(run):
 
 
 def test_an_elliptic_quote_counts_toward_the_one_topic_its_article_is_about(linked):
+    """With ``link_through_articles`` on (off by default)."""
     row = linked[linked["doc_id"] == "cap"]
     assert list(row["topic"]) == ["asylum-cap"]
     assert row["actor"].iloc[0] == "jonas-brekke"
@@ -93,3 +95,24 @@ def test_a_statement_that_names_its_topic_is_linked_by_its_own_words(run):
     timeline = run.timeline
     assert set(timeline["linked_by"]) <= {"statement", "context", "previous claim", "article"}
     assert "article" in set(timeline["linked_by"])
+
+
+def test_article_links_are_off_by_default(tmp_path, fixtures):
+    docs = tmp_path / "articles"
+    docs.mkdir()
+    _article(
+        docs,
+        "cap",
+        "Vestmark sets a yearly limit on asylum seekers",
+        "KARSBY, March 1 - The Vestmark government on Wednesday set a limit of 5,000 asylum "
+        "seekers a year, starting in June.",
+        QUOTE,
+    )
+    case = fixtures / "vestmark"
+    result = stance.run(
+        documents=[docs], codebook=case / "codebook.yaml", actors=case / "actors.yaml"
+    )
+    claims = result.claims
+    quote = claims[claims["text"].str.contains("what the voters asked us for")]
+    assert list(quote["topic"]) == [""]
+    assert result.summary["link_through_articles"] is False
