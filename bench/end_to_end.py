@@ -21,7 +21,7 @@ before any run (the case's ``EXPECTED.md``, ``expected_topics.csv``, ``expected_
     python bench/end_to_end.py                        # Vestmark, the codebook as written
     python bench/end_to_end.py --codebook inverted    # nuclear and fracking propositions inverted
     python bench/end_to_end.py --case fixtures/lindora    # the second case (session 23)
-    python bench/end_to_end.py --link-through-articles    # quotes naming no topic: the article's
+    python bench/end_to_end.py --set link_through_articles=true    # any run setting, as TOML
     python bench/end_to_end.py --details --json figures.json --keep /tmp/vestmark
 
 The first use of the stance model with a fresh cache also exports it to ONNX (README), which
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import os
 import re
@@ -41,11 +42,12 @@ import time
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 import stance
-from stance.config import load_config
+from stance.config import RunConfig, load_config
 from stance.pipeline import NEAR_MISS_FLOOR, RunResult
 from stance.report.render import SHIFT_COLUMNS
 from stance.timeline import pool
@@ -184,18 +186,17 @@ def load_expected_claims(path: Path) -> list[ExpectedClaim]:
 
 
 def run_case(
-    case: Case, codebook: Path, work: Path, *, articles: bool | None = None
+    case: Case, codebook: Path, work: Path, *, settings: dict[str, Any] | None = None
 ) -> tuple[RunResult, RunResult, list[float]]:
     """Run 1 (articles/) and run 2 (+ articles_run2/) on one store in ``work``.
 
     The config's other settings (registry, thresholds) are kept; the report and the store go
-    to ``work``; ``articles`` overrides the config's ``link_through_articles``. Returns both
-    results and each run's wall time in seconds.
+    to ``work``; ``settings`` override the config's (``--set``). Returns both results and
+    each run's wall time in seconds.
     """
     kwargs = load_config(case.config).as_kwargs()
+    kwargs.update(settings or {})
     kwargs.update(codebook=codebook, out_dir=work, store=None)
-    if articles is not None:
-        kwargs["link_through_articles"] = articles
     documents = list(kwargs.pop("documents"))
     results, seconds = [], []
     for docs in (documents, [*documents, case.run2_articles]):
@@ -576,6 +577,31 @@ def print_cost(runs: tuple[RunResult, RunResult], seconds: list[float], peak_rss
     print(f"peak RSS {peak_rss:,.0f} MiB; load average {os.getloadavg()[0]:.2f}")
 
 
+def parse_settings(parser: argparse.ArgumentParser, items: list[str]) -> dict[str, Any]:
+    """``--set KEY=VALUE`` pairs as run settings (VALUE read as TOML; only keys a run config
+    may hold, and not the ones the benchmark sets itself)."""
+    known = {f.name for f in dataclasses.fields(RunConfig)} - {
+        "source",
+        "documents",
+        "codebook",
+        "out_dir",
+        "store",
+    }
+    settings = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or key not in known:
+            parser.error(
+                f"--set {item}: write KEY=VALUE with KEY one of {', '.join(sorted(known))}"
+            )
+        try:
+            settings[key] = tomllib.loads(f"v = {value.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            parser.error(f'--set {item}: VALUE must be TOML (true, 0.5, "text")')
+    return settings
+
+
 def main() -> None:
     """Parse options, run the case twice, print the four sections, optionally write JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -596,10 +622,11 @@ def main() -> None:
         help=f"other min_confidence values to judge run 1 at (>= {NEAR_MISS_FLOOR})",
     )
     parser.add_argument(
-        "--link-through-articles",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="override the config's link_through_articles (default: as the config says)",
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a run setting, VALUE in TOML (link_through_articles=true); repeatable",
     )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument("--keep", type=Path, default=None, help="run in this (new) folder")
@@ -612,15 +639,16 @@ def main() -> None:
         parser.error(f"--thresholds: below {NEAR_MISS_FLOOR} the run keeps no changes")
     if args.keep and (args.keep / "stance.sqlite").exists():
         parser.error(f"--keep {args.keep}: holds a store already; the runs would be incremental")
+    settings = parse_settings(parser, args.set)
     codebook_path, topics_path, claims_path = case.variants[args.codebook]
-    config = load_config(case.config)
+    config = dataclasses.replace(load_config(case.config), **settings)
     truth1 = load_topic_truth(topics_path, run=1)
     truth2 = load_topic_truth(topics_path, run=2)
     expected = load_expected_claims(claims_path)
 
     with tempfile.TemporaryDirectory(prefix=f"{case.folder.name}-") as tmp:
         run1, run2, seconds = run_case(
-            case, codebook_path, args.keep or Path(tmp), articles=args.link_through_articles
+            case, codebook_path, args.keep or Path(tmp), settings=settings
         )
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -628,6 +656,8 @@ def main() -> None:
         f"{case.name} end to end, codebook {args.codebook} ({codebook_path.name}), "
         f"stance {stance.__version__}"
     )
+    if settings:
+        print("settings: " + ", ".join(f"{k} = {v!r}" for k, v in settings.items()))
     print(
         f"topic_threshold {config.topic_threshold}, min_confidence {config.min_confidence}, "
         f"link_through_articles {run1.summary['link_through_articles']}; "
