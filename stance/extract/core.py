@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from stance.extract.actions import action_cue, find_actions
 from stance.extract.cues import (
     Cue,
     colon_cue,
@@ -36,6 +37,7 @@ from stance.extract.lexicon import (
     PHRASAL_CUES,
     ROLE_HEADS,
     TITLES,
+    action_prefilter,
     prefilter,
 )
 from stance.extract.nlp import ids, positions
@@ -115,7 +117,7 @@ def extract_serial(
 
     def paragraphs_to_parse() -> Iterator[tuple[str, int]]:
         for doc in documents:
-            plan = _plan(doc)
+            plan = _plan(doc, actions=bool(gaz))
             waiting.append([doc, plan, [], max(1, len(plan["selected"]))])
             for (s, _), parse_text in zip(plan["selected"], plan["texts"], strict=True):
                 yield parse_text, s
@@ -135,11 +137,13 @@ def extract_serial(
         yield from _document_claims(doc, plan, pdocs, gaz)
 
 
-def _plan(doc: Document) -> dict[str, Any]:
+def _plan(doc: Document, *, actions: bool = False) -> dict[str, Any]:
     """Which stretches of a document to parse.
 
     Returns ``paragraphs`` (all), ``quotes``, ``selected`` (runs of consecutive sentences
-    that hold a quote mark, a speech cue or a ``Name:`` line, each within one paragraph),
+    that hold a quote mark, a speech cue or a ``Name:`` line, each within one paragraph;
+    with ``actions``, also runs of sentences holding a decision verb, parsed apart from the
+    others so that the parse of the statements is the same with or without them),
     ``texts`` (each selected run as the parser reads it, see :func:`_blank_quotes`),
     ``skipped`` (everything else; scanned for names only) and ``datelines`` (the wire
     datelines opening selected paragraphs, which no claim's words include).
@@ -152,13 +156,13 @@ def _plan(doc: Document) -> dict[str, Any]:
     skipped: list[tuple[int, int]] = []
     datelines: list[tuple[int, int]] = []
     for start, end in paras:
-        if not prefilter(text[start:end]):
+        if not prefilter(text[start:end]) and not (actions and action_prefilter(text[start:end])):
             skipped.append((start, end))
             continue
         blanked = _blank_dateline(_blank_quotes(text, start, end, quotes))
         if blanked[:1] == " " and text[start : start + 1] != " ":
             datelines.append((start, start + len(blanked) - len(blanked.lstrip(" "))))
-        for lo, hi, keep in _sentence_runs(_headline_case(blanked)):
+        for lo, hi, keep in _sentence_runs(_headline_case(blanked), actions=actions):
             if keep:
                 selected.append((start + lo, start + hi))
                 texts.append(_headline_case(blanked[lo:hi]))
@@ -184,24 +188,27 @@ _ABBREVIATION = re.compile(
 )
 
 
-def _sentence_runs(paragraph: str) -> list[tuple[int, int, bool]]:
+def _sentence_runs(paragraph: str, *, actions: bool = False) -> list[tuple[int, int, bool]]:
     """Split a paragraph into runs of sentences worth parsing (True) or not (False).
 
-    Offsets are relative to ``paragraph``; runs cover it without gaps.
+    Offsets are relative to ``paragraph``; runs cover it without gaps. With ``actions``,
+    sentences holding only a decision verb are kept too, in runs of their own.
     """
     cuts = [0]
     for match in _SENTENCE_END.finditer(paragraph):
         if not _ABBREVIATION.search(paragraph, 0, match.start()):
             cuts.append(match.end())
     cuts.append(len(paragraph))
-    runs: list[tuple[int, int, bool]] = []
+    states: list[tuple[int, int, int]] = []  # 0: skip, 1: statements, 2: actions only
     for lo, hi in zip(cuts, cuts[1:], strict=False):
-        keep = prefilter(paragraph[lo:hi])
-        if runs and runs[-1][2] == keep:
-            runs[-1] = (runs[-1][0], hi, keep)
+        state = 1 if prefilter(paragraph[lo:hi]) else 0
+        if not state and actions and action_prefilter(paragraph[lo:hi]):
+            state = 2
+        if states and states[-1][2] == state:
+            states[-1] = (states[-1][0], hi, state)
         else:
-            runs.append((lo, hi, keep))
-    return runs
+            states.append((lo, hi, state))
+    return [(lo, hi, state > 0) for lo, hi, state in states]
 
 
 _WORD = re.compile(r"\S+")
@@ -366,6 +373,15 @@ def _document_claims(
                 start = min(start, base + refusal.idx)  # "would not say whether X", not "X"
             elif (negation := negated(cue.token)) is not None and cue.clausal:
                 start = min(start, base + negation.idx)  # "does not believe that X", not "X"
+            kind = cue.kind
+            if refusal is None and not cue.clausal and gaz:
+                # "the cabinet rejected a proposal", "decided to withdraw the application":
+                # a decision of a government actor, with its verb ("a proposal" alone reads
+                # as support)
+                action = action_cue(cue.token, base, index, gaz)
+                if action is not None:
+                    cue, kind = action, "action"
+                    start, end = action.content
             claim = _make_claim(
                 doc,
                 pdoc,
@@ -373,7 +389,7 @@ def _document_claims(
                 start,
                 end,
                 cue,
-                cue.kind,
+                kind,
                 gaz,
                 withheld=refusal is not None,
                 qspans=qspans,
@@ -381,6 +397,7 @@ def _document_claims(
             )
             if claim is not None:
                 claims.append(claim)
+        claims += _actions(doc, pdoc, base, index, cues, gaz, qspans, datelines)
         speech = [c for c in cues if c.speaker is not None and c.speech]
         previous = last_used or (speech[-1] if speech else None)
         if text[base:pend].rstrip().endswith(":"):
@@ -393,6 +410,40 @@ def _document_claims(
     for claim in claims:
         unique.setdefault((claim.start_char, claim.end_char), claim)
     return list(unique.values())
+
+
+def _actions(
+    doc: Document,
+    pdoc: Doc,
+    base: int,
+    index: MentionIndex,
+    cues: list[Cue],
+    gaz: Mapping[str, str],
+    qspans: list[tuple[int, int]],
+    datelines: list[tuple[int, int]],
+) -> list[Claim]:
+    """Claims of the policy actions of a parsed paragraph (:mod:`stance.extract.actions`):
+    not inside a quotation (the speaker's words), a cue's content ("the ministry said the
+    cabinet had approved the bill" is the ministry's claim; "criticised the cabinet for
+    approving it" the critic's) or another action ("voted to ban")."""
+    found = find_actions(pdoc, base, index, gaz, {c.token.i for c in cues})
+    if not found:
+        return []
+    held = [c.content for c in cues if c.content is not None]
+    out: list[Claim] = []
+    for action in found:
+        pos = action.pos
+        if _in_spans(pos, qspans) or any(lo <= pos < hi for lo, hi in held):
+            continue
+        if any(a is not action and a.content[0] <= pos < a.content[1] for a in found):
+            continue
+        start, end = action.content
+        claim = _make_claim(
+            doc, pdoc, base, start, end, action, "action", gaz, qspans=qspans, skip=datelines
+        )
+        if claim is not None:
+            out.append(claim)
+    return out
 
 
 def _hearsay(cue: Cue) -> bool:
@@ -705,7 +756,10 @@ def _make_claim(
         )
         lo, hi = cue.base + sent[0], cue.base + sent[1]
         masked = list(text[lo:hi])
-        for s, e in [(start, end), *qspans]:
+        # an action's own time phrase ("had rejected the plan in 2021") dates it; a time
+        # phrase inside a statement's content does not date the statement
+        own = [] if kind == "action" else [(start, end)]
+        for s, e in [*own, *qspans]:
             for i in range(max(lo, s), min(hi, e)):
                 masked[i - lo] = " "
         period = find_period(

@@ -105,9 +105,13 @@ def predicted_attributions(text: str, claims: Iterable[Claim]) -> list[Attributi
     PolNeAR is univocal (a token belongs to at most one attribution), so a claim nested in
     another claim's content (a partial quote inside a reported clause) is dropped, and the
     parts of one quotation split around its cue (same speaker mention, same cue, same
-    paragraph) form one attribution with several content spans, as in the gold.
+    paragraph) form one attribution with several content spans, as in the gold. Policy
+    actions (``kind="action"``: "the cabinet approved a bill") are not attributions and are
+    left out.
     """
-    claims = sorted(claims, key=lambda c: (c.start_char, -c.end_char))
+    claims = sorted(
+        (c for c in claims if c.kind != "action"), key=lambda c: (c.start_char, -c.end_char)
+    )
     kept: list[Claim] = []
     for claim in claims:
         if (

@@ -223,3 +223,103 @@ def prefilter(paragraph: str) -> bool:
     if not CUE_WORDS.isdisjoint(_WORDS.findall(paragraph.lower())):
         return True
     return bool(_PHRASAL.search(paragraph))
+
+
+# --------------------------------------------------------------------------- policy actions
+
+# Decision verbs: a government, an office or an office holder acting ("the cabinet approved a
+# bill limiting ...", "the government withdrew the order"), reported without a speech verb.
+# Each needs a direct object (or, for the verbs of deciding, an infinitive). Verbs that are
+# mostly not decisions ("raised concerns", "cut a ribbon", "sent a letter") are left out or
+# filtered by their object (ACTION_NON_OBJECTS).
+_ACTION_VERBS = """
+approve reject adopt pass sign ratify veto withdraw extend scrap abolish cancel suspend lift impose
+introduce ban block postpone delay freeze drop abandon unveil launch repeal overturn revoke
+rescind halt terminate authorize authorise enact implement shelve reverse renew reinstate
+restore resume grant award accept allow permit prohibit outlaw legalise legalize restrict
+limit cap tighten ease relax expand raise cut increase reduce lower double triple hike
+privatise privatize nationalise nationalize sell subsidise subsidize fund allocate earmark
+deploy sanction expel close end order decree tender waive exempt
+""".split()
+# Verbs of deciding that count with an infinitive ("decided to withdraw the application").
+# Not "agree": "agreed to begin negotiations" is a statement of the speech verb, kept as such.
+_ACTION_TO_VERBS = "decide vote refuse decline move opt choose resolve".split()
+# Phrasal decision verbs: base form -> particle ("turned down a request", "ruled out selling").
+_ACTION_PHRASAL = {
+    "turn": "down",
+    "rule": "out",
+    "roll": "back",
+    "scale": "back",
+    "call": "off",
+    "phase": "out",
+    "shut": "down",
+    "strike": "down",
+    "throw": "out",
+    "set": "up",
+    "put": "forward",
+    "step": "up",
+    "water": "down",
+    "pull": "out",
+    "sign": "off",
+}
+_ACTION_IRREGULAR = {
+    "withdraw": ["withdrew", "withdrawn", "withdraws", "withdrawing"],
+    "sell": ["sold", "sells", "selling"],
+    "cut": ["cuts", "cutting"],
+    "set": ["sets", "setting"],
+    "put": ["puts", "putting"],
+    "shut": ["shuts", "shutting"],
+    "strike": ["struck", "strikes", "striking"],
+    "throw": ["threw", "thrown", "throws", "throwing"],
+    "choose": ["chose", "chosen", "chooses", "choosing"],
+    "freeze": ["froze", "frozen", "freezes", "freezing"],
+    "lay": ["laid", "lays", "laying"],
+}
+
+
+def _action_forms(verbs: list[str]) -> dict[str, str]:
+    forms: dict[str, str] = {}
+    for verb in verbs:
+        for form in _ACTION_IRREGULAR.get(verb, []) or _inflect(verb):
+            forms.setdefault(form, verb)
+        forms.setdefault(verb, verb)
+    return forms
+
+
+#: Inflected decision verb form -> base form (transitive: need an object).
+ACTION_FORMS: dict[str, str] = _action_forms(_ACTION_VERBS)
+#: Inflected verb of deciding -> base form (need an infinitive: "decided to ...").
+ACTION_TO_FORMS: dict[str, str] = _action_forms(_ACTION_TO_VERBS)
+#: Inflected phrasal verb form -> (base form, particle).
+ACTION_PHRASAL: dict[str, tuple[str, str]] = {
+    form: (verb, particle)
+    for verb, particle in _ACTION_PHRASAL.items()
+    for form in _action_forms([verb])
+}
+#: Objects that make a decision verb something else ("raised concerns", "ended the meeting").
+ACTION_NON_OBJECTS = frozenset(
+    """concern concerns question questions issue issues doubt doubts alarm objection
+    objections point points matter prospect possibility eyebrows hope hopes fear fears
+    awareness voice voices ribbon meeting meetings talks visit trip tour conference
+    session speech interview call calls letter statement remarks comment comments
+    it them this that these those which what one""".split()
+)
+# Head nouns of the acting institution ("the Vestmark cabinet", "Lindora's government").
+ACTION_INSTITUTIONS = frozenset(
+    "government cabinet administration ministry executive coalition".split()
+)
+# Words that make a registry name an institution or an office rather than a private person
+# or an organisation ("Vestmark government", "Prime Minister of Vestmark", "Obama
+# administration"; not "NATO", "Lara Trump").
+ACTION_OFFICE_WORDS = frozenset(
+    """government executive administration presidency term cabinet ministry minister
+    ministers secretary president chancellor chancellery premier spokesman spokeswoman
+    spokesperson envoy adviser advisor office department kremlin treasury""".split()
+)
+#: Words whose presence lets the pre-filter parse a stretch for actions.
+ACTION_WORDS = frozenset({*ACTION_FORMS, *ACTION_TO_FORMS, *ACTION_PHRASAL})
+
+
+def action_prefilter(paragraph: str) -> bool:
+    """Whether a stretch holds a decision verb and is worth parsing for policy actions."""
+    return not ACTION_WORDS.isdisjoint(_WORDS.findall(paragraph.lower()))
