@@ -284,6 +284,7 @@ def test_wording_follows_the_claim_kind():
 
     assert wording("direct") == wording("partial") == wording("baseline", "Communiqué") == ""
     assert wording("reported") == wording("according_to") == "reported"
+    assert wording("action") == "action"  # a decision reported without words
     assert wording("baseline", "G7 (paraphrase of the statement's position; check)") == (
         "paraphrase"
     )

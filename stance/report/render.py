@@ -187,9 +187,12 @@ def wording(kind: Any, source: Any = "") -> str:
     Returns:
         ``""`` for the speaker's own words (a quotation, a quoted fragment, a baseline
         statement), ``"reported"`` for the reporter's words (indirect speech, "according to")
-        and ``"paraphrase"`` for a baseline statement whose source says it is a paraphrase.
+        and ``"paraphrase"`` for a baseline statement whose source says it is a paraphrase;
+        ``"action"`` for a decision reported without words ("the cabinet approved a bill ...").
     """
     kind = kind if isinstance(kind, str) else ""
+    if kind == "action":
+        return "action"
     if kind == "baseline":
         return "paraphrase" if _PARAPHRASE.search(source if isinstance(source, str) else "") else ""
     return "" if not kind or kind in VERBATIM_KINDS else "reported"
