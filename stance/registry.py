@@ -50,6 +50,23 @@ council cabinet ministry department office house parliament parliamentary speake
 majority minority whip party opposition member members lawmaker lawmakers
 """
 TITLE_WORDS = frozenset(_TITLE_TEXT.split())
+#: Title words that make an unregistered speaker the voice of the government whose marker
+#: stands in the title ("Kremlin spokesman", "Ukrainian Foreign Minister", "Chinese officials"):
+#: executive roles and bodies. A marker before any other words names where an organisation
+#: is, not whom it speaks for ("Lindora Business Council", "Vestmark Wind Association").
+_GOVERNMENT_ROLES = frozenset(
+    """president vice prime minister ministers secretary secretaries chancellor premier
+    spokesman spokeswoman spokesperson spokespeople official officials aide aides adviser
+    advisers advisor advisors envoy envoys ambassador ambassadors diplomat diplomats
+    negotiator negotiators commander cabinet ministry department government embassy
+    military army navy intelligence""".split()
+)
+#: Title words of the legislature and the parties, which do not speak for the government
+#: even beside a government role ("Vestmark opposition leader", "ruling party lawmaker").
+_NOT_GOVERNMENT = frozenset(
+    """opposition party lawmaker lawmakers member members parliament parliamentary mp mps
+    senator senators congressman congresswoman representative rep rep. whip""".split()
+)
 _PRONOUN_TEXT = "i me my we us our you he him his she her they them their it its one someone"
 PRONOUNS = frozenset(_PRONOUN_TEXT.split())
 # A title prefix never contains these: "an aide to Trump" is not Trump.
@@ -500,9 +517,14 @@ class ActorRegistry:
 
         "Kremlin spokesman X" -> the government whose markers include "Kremlin"; "Ukrainian
         Foreign Minister X" -> the one with "Ukrainian". Only the title part (before the name)
-        is searched; the earliest marker wins.
+        is searched; the earliest marker wins. The title must hold an executive role or body
+        (:data:`_GOVERNMENT_ROLES`: "Lindora Business Council" speaks for a business lobby,
+        not for Lindora) and no word of the legislature or the parties (:data:`_NOT_GOVERNMENT`).
         """
         title, _name = self._split_name(mention)
+        lowered = {w.lower().rstrip(",.") for w in title}
+        if not lowered & _GOVERNMENT_ROLES or lowered & _NOT_GOVERNMENT:
+            return None
         text = " ".join(title)
         best: tuple[int, int, str] | None = None
         for gov in self.governments.values():

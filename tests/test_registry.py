@@ -196,6 +196,12 @@ def test_current_administration_mention_is_not_redated(registry):
         ("The Chamber of Commerce", "Chamber of Commerce", "chamber-of-commerce", None),
         ("the Association of Flight Attendants", "Association of Flight Attendants",
          "association-of-flight-attendants", None),
+        # a country's name before an organisation says where it is, not whom it speaks for
+        ("the Ukrainian Business Council", "Ukrainian Business Council",
+         "ukrainian-business-council", None),
+        ("Russian opposition leader Ilya Sorin", "Ilya Sorin", "ilya-sorin", None),
+        ("Ukrainian negotiator Ivan Bondar", "Ivan Bondar", "ivan-bondar",
+         "ukrainian-government"),
     ],
 )  # fmt: skip
 def test_unknown_speakers_keep_a_normalised_name(registry, mention, name, actor, government):
