@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -27,9 +28,37 @@ SELF_CONTAINED_WORDS = 6
 CARRY_DECAY = 0.95
 #: Score factor for a topic a claim takes from its article's headline and first sentence.
 ARTICLE_DECAY = 0.9
-#: Changes whenever the way claims are linked to topics changes, so that a store re-scores
-#: (part of :func:`stance.views.topic_versions`).
-LINKER_VERSION = "2026.11.29.1"
+#: Changes whenever the way claims are linked to topics or read changes, so that a store
+#: re-scores (part of :func:`stance.views.topic_versions`).
+LINKER_VERSION = "2026.11.29.2"
+#: A statement that says in so many words that the speaker takes no side: a refusal to say
+#: whether ("declined to say whether", "would not be drawn on", "not going to pre-empt"), an
+#: open decision ("had not decided whether", "no decision has been taken") or declared
+#: neutrality ("neither for nor against", "no fixed view", "no plans either way"). The stance
+#: model reads many of these as *against* (the negation); they are read as neutral instead
+#: (:func:`takes_no_position`). Session 23: on the 48 statements of fixtures/contrast (all
+#: sets but the unread news_test7) that it matches, all are labelled neutral.
+NO_POSITION = re.compile(
+    r"""\b(?:
+       (?:declined|declines|refused|refuses|would\s+not|wouldn't|will\s+not|won't
+          |(?:is|are|am|was|were)\s+not\s+going)\s+(?:to\s+)?
+          (?:(?:say|tell|commit|state)\s+(?:whether|if)\b|comment\b|speculate\b|be\s+drawn\b
+          |pre-?empt\b)
+      |(?:has|have|had)\s+(?:not|n't)\s+(?:yet\s+)?(?:decided|made\s+up\s+(?:its|his|her|their
+          |our|my)\s+minds?|taken\s+a\s+(?:decision|position))
+      |(?:not|n't|yet\s+to)\s+(?:yet\s+)?decided?\b
+      |no\s+(?:final\s+)?decision\s+(?:has|had|have|would|will)\s+(?:yet\s+)?be(?:en)?\s+
+          (?:taken|made)
+      |no\s+decision\s+(?:yet|has\s+yet)
+      |neither\s+for\s+nor\s+against
+      |(?:take|takes|took|taking|taken)\s+no\s+(?:position|stance|view|side)
+      |no\s+(?:fixed\s+)?(?:view|position)\s+(?:yet|either\s+way|on\s+(?:it|this|that|whether))
+      |no\s+fixed\s+view
+      |no\s+plans\s+either\s+way
+      |undecided
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 class PairClassifier(Protocol):
@@ -129,6 +158,8 @@ def score_claims(
         cls = list(model.classes_)
         for k, key in enumerate(todo):
             probs[key] = {c: float(p[k, cls.index(c)]) for c in ("favor", "against", "neutral")}
+            if takes_no_position(claims[key[0]].text):
+                probs[key] = {"favor": 0.0, "against": 0.0, "neutral": 1.0}
     out = []
     for (i, topic), link in sorted(links.items()):
         claim = claims[i]
@@ -243,6 +274,12 @@ def _article_topics(
         if own[topic_id] >= max(own.values()) - LINK_MARGIN:
             links[(i, topic_id)] = score
             how[(i, topic_id)] = "article"
+
+
+def takes_no_position(text: str) -> bool:
+    """Whether a statement says that its speaker takes no side (:data:`NO_POSITION`): such a
+    statement is read neutral, p(neutral) = 1, whatever the model makes of its negations."""
+    return bool(NO_POSITION.search(text))
 
 
 def stance_text(claim: Claim, context: str, *, carried: bool = False) -> str:

@@ -41,6 +41,7 @@ TIMELINE_COLUMNS = [
     "hedged",
     "kind",
     "linked_by",
+    "no_position",
     "text",
     "source",
     "url",
@@ -104,6 +105,8 @@ def build_timeline(
     """
     import pandas as pd
 
+    from stance.scoring import takes_no_position
+
     names = names or Names({}, {}, {})
     by_id = {c.id: c for c in claims}
     rows = []
@@ -144,6 +147,7 @@ def build_timeline(
                 "hedged": claim.hedged,
                 "kind": claim.kind,
                 "linked_by": s.linked_by,
+                "no_position": not s.override and takes_no_position(claim.text),
                 "text": claim.text,
                 "source": source,
                 "url": (doc.url if doc is not None else None) or "",

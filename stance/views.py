@@ -48,6 +48,7 @@ CLAIM_COLUMNS = [
     "administration",
     "topic_score",
     "linked_by",
+    "no_position",
     "override",
     "hedged",
     "kind",
@@ -115,6 +116,8 @@ def claims_frame(
     """claims.csv: one row per claim and linked topic; unlinked claims once with no topic."""
     import pandas as pd
 
+    from stance.scoring import takes_no_position
+
     linked: dict[str, list[StanceScore]] = {}
     for s in scores:
         if s.label:
@@ -154,6 +157,7 @@ def claims_frame(
                     p_neutral=0.0,
                     topic_score=0.0,
                     linked_by="",
+                    no_position=False,
                     override="",
                 )
             else:
@@ -165,6 +169,7 @@ def claims_frame(
                     p_neutral=s.p_neutral,
                     topic_score=s.topic_score,
                     linked_by=s.linked_by,
+                    no_position=not s.override and takes_no_position(c.text),
                     override=s.override or "",
                 )
             rows.append(row)

@@ -381,14 +381,17 @@ def test_each_evidence_quote_shows_its_own_reading(case, tmp_path):
         for e in (*s.evidence_before, *s.evidence_after):
             row = rows.loc[f"{e.doc_id}:{e.start_char}-{e.end_char}"]
             read = f"{row['label']} {row['position']:+.2f} · weight {row['weight']:.2f}"
+            if row["no_position"]:  # "We have no view on that yet": read neutral by rule
+                read += " · takes no side (read by rule)"
             line = next(line for line in md.splitlines() if f"{md_escape(e.quote)}” |" in line)
             assert f"| {read} |" in line
             assert (
                 f'<span class="{row["label"]}">{row["label"]}</span> {read.split(" ", 1)[1]}'
                 in html
             )
-    # the neutral Then quote of the border-fence hardening is shown as read: neutral
-    assert "| neutral +0.01 · weight 1.00 |" in md
+    # the neutral Then quote of the border-fence hardening is shown as read: neutral, and as
+    # a statement that takes no side ("We have no view on that yet")
+    assert "| neutral +0.01 · weight 1.00 · takes no side (read by rule) |" in md
     for text in (md, html):
         assert "the model's most likely class" in text and "weighted mean" in text
 

@@ -8,6 +8,7 @@ import stance
 from stance.scoring import ARTICLE_DECAY
 from stance.topics import article_context
 
+GOVERNMENT = "vestmark-government"
 QUOTE = '"This is what the voters asked us for," Prime Minister Jonas Brekke said.'
 
 
@@ -116,3 +117,46 @@ def test_article_links_are_off_by_default(tmp_path, fixtures):
     quote = claims[claims["text"].str.contains("what the voters asked us for")]
     assert list(quote["topic"]) == [""]
     assert result.summary["link_through_articles"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "no_side"),
+    [
+        ("had not decided whether the congestion charge should go ahead", True),
+        ("We are reviewing the charge, and no decision has been taken", True),
+        ("declined to say whether he supported the charge", True),
+        ("I am not going to pre-empt the review", True),
+        ("We are neither for nor against it", True),
+        ("We will not introduce the charge", False),  # a side, in a negation
+        ("would not say when the charge would start", False),  # presumes it will
+        ("The charge will not be delayed", False),
+    ],
+)
+def test_statements_that_say_they_take_no_side(text, no_side):
+    from stance.scoring import takes_no_position
+
+    assert takes_no_position(text) is no_side
+
+
+def test_a_government_that_has_not_decided_is_read_neutral(tmp_path, fixtures):
+    docs = tmp_path / "articles"
+    docs.mkdir()
+    _article(
+        docs,
+        "charge",
+        "Vestmark undecided on Karsby congestion charge",
+        "KARSBY, March 1 - The Vestmark government said on Wednesday that it had not decided "
+        "whether the Karsby congestion charge should start next year.",
+    )
+    case = fixtures / "vestmark"
+    result = stance.run(
+        documents=[docs], codebook=case / "codebook.yaml", actors=case / "actors.yaml"
+    )
+    claims = result.claims
+    row = claims[(claims["topic"] == "congestion-charge") & (claims["actor"] == GOVERNMENT)]
+    assert len(row) == 1
+    assert row["stance"].iloc[0] == "neutral"
+    assert (row["p_neutral"].iloc[0], row["p_favor"].iloc[0]) == (1.0, 0.0)
+    assert bool(row["no_position"].iloc[0])
+    timeline = result.timeline
+    assert timeline.loc[timeline["actor"] == GOVERNMENT, "no_position"].all()

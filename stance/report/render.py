@@ -277,6 +277,7 @@ def claim_readings(timeline: pd.DataFrame) -> dict[tuple[str, str], dict[str, An
         (row["claim_id"], row["topic"]): {
             **{k: row[k] for k in READING_COLUMNS},
             "linked_by": row.get("linked_by") or "",
+            "no_position": bool(row.get("no_position")),
         }
         for row in timeline.to_dict(orient="records")
     }
