@@ -28,6 +28,7 @@ from stance.extract.cues import (
     verbless_root,
     withheld,
 )
+from stance.extract.formats import format_claims
 from stance.extract.lexicon import (
     CUE_FORMS,
     CUE_WORDS,
@@ -194,11 +195,7 @@ def _sentence_runs(paragraph: str, *, actions: bool = False) -> list[tuple[int, 
     Offsets are relative to ``paragraph``; runs cover it without gaps. With ``actions``,
     sentences holding only a decision verb are kept too, in runs of their own.
     """
-    cuts = [0]
-    for match in _SENTENCE_END.finditer(paragraph):
-        if not _ABBREVIATION.search(paragraph, 0, match.start()):
-            cuts.append(match.end())
-    cuts.append(len(paragraph))
+    cuts = _sentence_cuts(paragraph)
     states: list[tuple[int, int, int]] = []  # 0: skip, 1: statements, 2: actions only
     for lo, hi in zip(cuts, cuts[1:], strict=False):
         state = 1 if prefilter(paragraph[lo:hi]) else 0
@@ -209,6 +206,22 @@ def _sentence_runs(paragraph: str, *, actions: bool = False) -> list[tuple[int, 
         else:
             states.append((lo, hi, state))
     return [(lo, hi, state > 0) for lo, hi, state in states]
+
+
+def _sentence_cuts(paragraph: str) -> list[int]:
+    """Where the sentences of a paragraph start, and its length."""
+    cuts = [0]
+    for match in _SENTENCE_END.finditer(paragraph):
+        if not _ABBREVIATION.search(paragraph, 0, match.start()):
+            cuts.append(match.end())
+    cuts.append(len(paragraph))
+    return cuts
+
+
+def _sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """The sentences of a paragraph, as offsets into it."""
+    cuts = _sentence_cuts(paragraph)
+    return list(zip(cuts, cuts[1:], strict=False))
 
 
 _WORD = re.compile(r"\S+")
@@ -405,6 +418,8 @@ def _document_claims(
             # paragraph's quotation is theirs
             previous = _introducer(pdoc, base, index, cues) or previous
         prev_end = pend
+    # interview answers and a registered author's op-ed: the speaker's own words
+    claims = format_claims(doc, claims, plan["paragraphs"], quotes, gaz, _sentence_spans)
     claims.sort(key=lambda c: (c.start_char, -c.end_char))
     unique: dict[tuple[int, int], Claim] = {}
     for claim in claims:
