@@ -660,7 +660,7 @@ def main() -> None:
         print("settings: " + ", ".join(f"{k} = {v!r}" for k, v in settings.items()))
     print(
         f"topic_threshold {config.topic_threshold}, min_confidence {config.min_confidence}, "
-        f"link_through_articles {run1.summary['link_through_articles']}; "
+        f"link_through_articles {run1.summary.get('link_through_articles', False)}; "
         f"run 1: {run1.summary['documents']} articles, {run1.summary['claims']} claims; "
         f"run 2: {run2.summary['documents']} articles, {run2.summary['claims']} claims"
     )
