@@ -9,12 +9,11 @@ made-up one written here; the sentences are the tests' own.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from stance.registry import ActorRegistry
-from tests.extraction import find_claim, resolved_claims
+from tests.extraction import find_claim, registry_from_yaml, resolved_claims
 
 _REGISTRY = """\
 name: test-actions
@@ -61,9 +60,7 @@ DATE = dt.date(2024, 5, 14)
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory) -> ActorRegistry:
-    path = Path(tmp_path_factory.mktemp("registry")) / "actors.yaml"
-    path.write_text(_REGISTRY, encoding="utf-8")
-    return ActorRegistry.load(path)
+    return registry_from_yaml(tmp_path_factory.mktemp("registry"), _REGISTRY)
 
 
 def actions(claims):

@@ -7,13 +7,12 @@ knows is the author's. The registry and the texts are the tests' own.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
-from stance.extract import extract_claims
 from stance.records import Document
 from stance.registry import ActorRegistry
+from tests.extraction import registry_from_yaml, resolved_document_claims
 
 _REGISTRY = """\
 name: test-formats
@@ -61,18 +60,10 @@ A: I understand the impatience. Nobody wants to pay for blackouts, though.
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory) -> ActorRegistry:
-    path = Path(tmp_path_factory.mktemp("registry")) / "actors.yaml"
-    path.write_text(_REGISTRY, encoding="utf-8")
-    return ActorRegistry.load(path)
+    return registry_from_yaml(tmp_path_factory.mktemp("registry"), _REGISTRY)
 
 
-def claims_of(registry: ActorRegistry, doc: Document):
-    claims = list(extract_claims([doc], gazetteer=registry.gazetteer(), n_process=1))
-    for c in claims:
-        assert doc.text[c.start_char : c.end_char] == c.text
-        if c.speaker_start_char is not None:
-            assert doc.text[c.speaker_start_char : c.speaker_end_char] == c.speaker_text
-    return [registry.resolve_claim(c) for c in claims]
+claims_of = resolved_document_claims
 
 
 def interview(first: str, title: str | None) -> Document:

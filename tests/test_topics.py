@@ -9,7 +9,21 @@ from stance.scoring import ARTICLE_DECAY
 from stance.topics import article_context
 
 GOVERNMENT = "vestmark-government"
+#: The headline and first sentence of an article about the asylum cap alone.
+CAP_ARTICLE = (
+    "Vestmark sets a yearly limit on asylum seekers",
+    "KARSBY, March 1 - The Vestmark government on Wednesday set a limit of 5,000 asylum "
+    "seekers a year, starting in June.",
+)
 QUOTE = '"This is what the voters asked us for," Prime Minister Jonas Brekke said.'
+
+
+def _run(docs, fixtures, **settings):
+    """A run over the articles in ``docs`` with the Vestmark case's codebook and registry."""
+    case = fixtures / "vestmark"
+    return stance.run(
+        documents=[docs], codebook=case / "codebook.yaml", actors=case / "actors.yaml", **settings
+    )
 
 
 def _article(folder, name, title, lede, *rest):
@@ -27,9 +41,7 @@ def run(tmp_path_factory, fixtures):
     _article(
         docs,
         "cap",
-        "Vestmark sets a yearly limit on asylum seekers",
-        "KARSBY, March 1 - The Vestmark government on Wednesday set a limit of 5,000 asylum "
-        "seekers a year, starting in June.",
+        *CAP_ARTICLE,
         QUOTE,
         "The limit applies to first applications only. Appeals lodged before June are not "
         "affected.",
@@ -44,15 +56,8 @@ def run(tmp_path_factory, fixtures):
         QUOTE,
         "Both measures still need a vote in parliament.",
     )
-    case = fixtures / "vestmark"
-    return stance.run(
-        documents=[docs],
-        codebook=case / "codebook.yaml",
-        actors=case / "actors.yaml",
-        out_dir=None,
-        store=tmp_path_factory.mktemp("store") / "stance.sqlite",
-        link_through_articles=True,
-    )
+    store = tmp_path_factory.mktemp("store") / "stance.sqlite"
+    return _run(docs, fixtures, store=store, link_through_articles=True)
 
 
 @pytest.fixture(scope="module")
@@ -104,15 +109,10 @@ def test_article_links_are_off_by_default(tmp_path, fixtures):
     _article(
         docs,
         "cap",
-        "Vestmark sets a yearly limit on asylum seekers",
-        "KARSBY, March 1 - The Vestmark government on Wednesday set a limit of 5,000 asylum "
-        "seekers a year, starting in June.",
+        *CAP_ARTICLE,
         QUOTE,
     )
-    case = fixtures / "vestmark"
-    result = stance.run(
-        documents=[docs], codebook=case / "codebook.yaml", actors=case / "actors.yaml"
-    )
+    result = _run(docs, fixtures)
     claims = result.claims
     quote = claims[claims["text"].str.contains("what the voters asked us for")]
     assert list(quote["topic"]) == [""]
@@ -148,10 +148,7 @@ def test_a_government_that_has_not_decided_is_read_neutral(tmp_path, fixtures):
         "KARSBY, March 1 - The Vestmark government said on Wednesday that it had not decided "
         "whether the Karsby congestion charge should start next year.",
     )
-    case = fixtures / "vestmark"
-    result = stance.run(
-        documents=[docs], codebook=case / "codebook.yaml", actors=case / "actors.yaml"
-    )
+    result = _run(docs, fixtures)
     claims = result.claims
     row = claims[(claims["topic"] == "congestion-charge") & (claims["actor"] == GOVERNMENT)]
     assert len(row) == 1
