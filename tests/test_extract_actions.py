@@ -134,9 +134,11 @@ def test_an_action_keeps_its_own_year_and_the_claim_is_dated_by_it(registry):
         "The Danish cabinet approved a similar tax last year.",
         "The cabinet raised concerns about the merger.",
         "If the cabinet approves the plan, the hospitals will open in 2027.",
+        "Prime Minister Nils Lunde ended his re-election campaign on Friday.",
+        "Prime Minister Nils Lunde raised money for his party at a dinner in the capital.",
     ],
     ids=["organisations", "registered-union", "parliament", "unregistered-person",
-         "another-country", "not-a-decision", "condition"],
+         "another-country", "not-a-decision", "condition", "campaign", "fundraising"],
 )  # fmt: skip
 def test_no_action_for_actors_outside_government_or_for_non_decisions(registry, text):
     assert actions(resolved_claims(registry, text, DATE)) == []

@@ -296,12 +296,14 @@ ACTION_PHRASAL: dict[str, tuple[str, str]] = {
     for verb, particle in _ACTION_PHRASAL.items()
     for form in _action_forms([verb])
 }
-#: Objects that make a decision verb something else ("raised concerns", "ended the meeting").
+#: Objects that make a decision verb something else ("raised concerns", "ended the meeting",
+#: and a campaign's "ended his bid", "accepted the nomination", "raised money").
 ACTION_NON_OBJECTS = frozenset(
     """concern concerns question questions issue issues doubt doubts alarm objection
     objections point points matter prospect possibility eyebrows hope hopes fear fears
     awareness voice voices ribbon meeting meetings talks visit trip tour conference
     session speech interview call calls letter statement remarks comment comments
+    campaign campaigns bid candidacy nomination endorsement money donations tone
     it them this that these those which what one""".split()
 )
 # Head nouns of the acting institution ("the Vestmark cabinet", "Lindora's government").
