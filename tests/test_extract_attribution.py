@@ -90,8 +90,15 @@ def test_a_bare_registered_surname_still_resolves_through_the_registry(registry)
          "send troops", "Rubio", "marco-rubio", "us-executive"),
         ("BRUSSELS (Reuters) - NATO Secretary General Mark Rutte said allies would keep arming "
          "Ukraine.", "keep arming", "NATO Secretary General Mark Rutte", "mark-rutte", "nato"),
+        # a live blog's time stamp is no part of the speaker either
+        ("08:40 - Rubio, at the airport, says the United States would not send troops.",
+         "send troops", "Rubio", "marco-rubio", "us-executive"),
+        ("14.05 GMT: Russian Foreign Minister Sergei Lavrov said NATO troops in Ukraine were "
+         "unacceptable.", "NATO troops", "Russian Foreign Minister Sergei Lavrov",
+         "sergei-lavrov", "russian-government"),
     ],
-    ids=["london-reuters", "kyiv-ap", "berlin-date", "paris", "kyiv-ukraine-ap", "brussels-reuters"],
+    ids=["london-reuters", "kyiv-ap", "berlin-date", "paris", "kyiv-ukraine-ap", "brussels-reuters",
+         "live-blog", "live-blog-gmt"],
 )  # fmt: skip
 def test_the_place_of_a_dateline_is_not_the_speaker(
     registry, text, fragment, speaker_text, actor, government

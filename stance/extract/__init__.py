@@ -8,6 +8,6 @@ from stance.extract.nlp import load_nlp
 
 #: Stored claims carry the version that extracted them; a run re-extracts documents whose
 #: claims came from another version. Change it whenever the extractor's output changes.
-EXTRACTOR_VERSION = "2026.11.29.5"
+EXTRACTOR_VERSION = "2026.11.29.6"
 
 __all__ = ["EXTRACTOR_VERSION", "extract_claims", "load_nlp"]

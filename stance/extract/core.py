@@ -270,11 +270,19 @@ _DATELINE = re.compile(
 )
 
 
+#: A live blog's time stamp opening a paragraph: "08:40 - ", "14.05 GMT: ", "9:30 a.m. - ".
+_TIMESTAMP = re.compile(
+    r"\s*\d{1,2}[:.]\d{2}(?:\s?[ap]\.?m\.?)?(?:\s?(?:GMT|UTC|BST|CET|CEST|EST|EDT|ET))?"
+    r"\s*(?:[-–—:|]{1,2}\s*)"
+)
+
+
 def _blank_dateline(paragraph: str) -> str:
-    """The paragraph with a leading wire dateline blanked with spaces (same length): the
-    place of a dateline is not a speaker, and the parser must not take it for the subject
-    ("MOSCOW, March 14 (Reuters) - President Vladimir Putin said ...")."""
-    match = _DATELINE.match(paragraph)
+    """The paragraph with a leading wire dateline or live-blog time stamp blanked with spaces
+    (same length): the place of a dateline is not a speaker, and the parser must not take it
+    for the subject ("MOSCOW, March 14 (Reuters) - President Vladimir Putin said ...",
+    "08:40 - Kallvik, in a hard hat, says ...")."""
+    match = _DATELINE.match(paragraph) or _TIMESTAMP.match(paragraph)
     if match is None or not paragraph[match.end() : match.end() + 1].strip():
         return paragraph
     return " " * match.end() + paragraph[match.end() :]
