@@ -148,7 +148,7 @@ def test_a_government_that_has_not_decided_is_read_neutral(tmp_path, fixtures):
         "KARSBY, March 1 - The Vestmark government said on Wednesday that it had not decided "
         "whether the Karsby congestion charge should start next year.",
     )
-    result = _run(docs, fixtures)
+    result = _run(docs, fixtures, out_dir=tmp_path / "report")
     claims = result.claims
     row = claims[(claims["topic"] == "congestion-charge") & (claims["actor"] == GOVERNMENT)]
     assert len(row) == 1
@@ -157,3 +157,7 @@ def test_a_government_that_has_not_decided_is_read_neutral(tmp_path, fixtures):
     assert bool(row["no_position"].iloc[0])
     timeline = result.timeline
     assert timeline.loc[timeline["actor"] == GOVERNMENT, "no_position"].all()
+    # the report's claims table says why it reads 0.00/0.00/1.00
+    for name in ("report.md", "report.html"):
+        text = (tmp_path / "report" / name).read_text(encoding="utf-8")
+        assert "(takes no side, read by rule) | 0.00/0.00/1.00" in text.replace("</td><td>", " | ")
