@@ -133,7 +133,7 @@ def score_claims(
                 score = float(matrix[row, j])
                 # a claim speaks to its best topic and to those nearly as close, not to all
                 links[(i, topic.id)] = (
-                    score if score >= best - LINK_MARGIN else min(score, threshold - 1e-3)
+                    score if _near_best(score, best) else min(score, threshold - 1e-3)
                 )
                 direct = own[row, j] >= ctx[row, j] - CONTEXT_PENALTY
                 how[(i, topic.id)] = "statement" if direct else "context"
@@ -147,8 +147,13 @@ def score_claims(
             for topic in chosen:
                 links[(i, topic.id)] = 1.0 if topic.id == pinned[claim.id] else 0.0
                 how[(i, topic.id)] = "baseline"
-    todo = [(i, t) for (i, t), s in links.items() if s >= threshold]
-    probs = {}
+    linked = [(i, t) for (i, t), s in links.items() if s >= threshold]
+    # a statement that says it takes no side is read neutral by rule, without the model
+    no_side = {i for i in {i for i, _ in linked} if takes_no_position(claims[i].text)}
+    probs = {
+        key: {"favor": 0.0, "against": 0.0, "neutral": 1.0} for key in linked if key[0] in no_side
+    }
+    todo = [key for key in linked if key[0] not in no_side]
     if todo:
         by_id = {t.id: t for t in chosen}
         p = model.predict_proba(
@@ -158,8 +163,6 @@ def score_claims(
         cls = list(model.classes_)
         for k, key in enumerate(todo):
             probs[key] = {c: float(p[k, cls.index(c)]) for c in ("favor", "against", "neutral")}
-            if takes_no_position(claims[key[0]].text):
-                probs[key] = {"favor": 0.0, "against": 0.0, "neutral": 1.0}
     out = []
     for (i, topic), link in sorted(links.items()):
         claim = claims[i]
@@ -263,7 +266,7 @@ def _article_topics(
         order = sorted(range(len(chosen)), key=lambda j: -row[j])
         best = float(row[order[0]])
         runner_up = float(row[order[1]]) if len(order) > 1 else 0.0
-        if best * ARTICLE_DECAY >= threshold and runner_up < best - LINK_MARGIN:
+        if best * ARTICLE_DECAY >= threshold and not _near_best(runner_up, best):
             article_topic[d] = (chosen[order[0]].id, best * ARTICLE_DECAY)
     for i in todo:
         found = article_topic.get(claims[i].doc_id)
@@ -271,9 +274,14 @@ def _article_topics(
             continue
         topic_id, score = found
         own = {t.id: links[(i, t.id)] for t in chosen}
-        if own[topic_id] >= max(own.values()) - LINK_MARGIN:
+        if _near_best(own[topic_id], max(own.values())):
             links[(i, topic_id)] = score
             how[(i, topic_id)] = "article"
+
+
+def _near_best(score: float, best: float) -> bool:
+    """Whether a topic's link score is within :data:`LINK_MARGIN` of the best one."""
+    return score >= best - LINK_MARGIN
 
 
 def takes_no_position(text: str) -> bool:
